@@ -25,5 +25,15 @@ step "libnsbox"
 
 # Each module's issue adds its steps below, in the article's order.
 
+# --- layerset steps (issue 3) ---
+
+# --- cgroup steps (issue 4) ---
+
+# --- netlink steps (issue 5) ---
+
+# --- container steps (issue 6) ---
+
+# --- integration steps (issue 7) ---
+
 echo
 echo "demo: done"
