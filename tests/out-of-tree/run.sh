@@ -14,7 +14,7 @@ export PKG_CONFIG_PATH="$(dirname "$pc")"
 export PKG_CONFIG_SYSROOT_DIR="$dest"
 flags=$(pkg-config --cflags --libs nsbox)
 echo "pkg-config --cflags --libs nsbox: $flags"
-${CC:-cc} -Wall -Werror -o "$dest/out-of-tree" "$src/tests/out-of-tree/main.c" $flags
+${CC:-cc} ${NSBT_EXTRA_CFLAGS:-} -Wall -Werror -o "$dest/out-of-tree" "$src/tests/out-of-tree/main.c" $flags
 libdir=$(dirname "$(find "$dest" -name 'libnsbox.so.0' | head -n1)")
 LD_LIBRARY_PATH="$libdir" "$dest/out-of-tree"
 # The installed man pages render.
