@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the layerset module, shared by lib/layerset*.c and, for the
+ * two functions at the end, by lib/container*.c. Never included by cgroup
+ * or netlink code.
+ */
+#ifndef NSB_LAYERSET_INTERNAL_H
+#define NSB_LAYERSET_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include <nsbox/layerset.h>
+
+#define NSB_LS_SHORT_LEN 26
+/* Room for any layer id or directory entry name (NAME_MAX), NUL included. */
+#define NSB_LS_IDBUF 272
+#define NSB_LS_TMP_PREFIX ".tmp-"
+#define NSB_OVL_OPAQUE_XATTR "trusted.overlay.opaque"
+
+struct nsbox_layer_store {
+	char *path; /* absolute, no trailing slash */
+	int dfd;    /* O_RDONLY|O_DIRECTORY; flock()ed for the store lock */
+};
+
+struct nsbox_layerset {
+	char **lowers;  /* absolute paths, index 0 = bottom (as added) */
+	char **shorts;  /* store sets: "l/<short>" of each lower, same order; else NULL */
+	size_t n_lowers;
+	char *upper;    /* absolute or NULL */
+	char *work;     /* absolute or NULL */
+	char *store;    /* store sets: the store path (short-link mounts run there) */
+	char *upper_rel; /* store sets: "<id>/diff" and "<id>/work", relative to store */
+	char *work_rel;
+	char *default_merged; /* store sets: <store>/<id>/merged */
+	char *merged;   /* the target of the last mount */
+	int method;
+	bool mounted;
+};
+
+/* ---- layerset-store.c ---- */
+bool nsb_ls_id_is_valid(const char *id);
+/* flock() the store: LOCK_SH or LOCK_EX; returns 0 or -errno. */
+int nsb_ls_lock(nsbox_layer_store *st, int op);
+void nsb_ls_unlock(nsbox_layer_store *st);
+/* Chain of @id, top first, as ids (strv, caller frees); -ENOENT/-ELOOP. Lock held by caller. */
+int nsb_ls_chain(nsbox_layer_store *st, const char *id, char ***out_ids);
+/* Read <id>/link into buf (NSB_LS_SHORT_LEN+1). */
+int nsb_ls_read_link(nsbox_layer_store *st, const char *id, char *buf);
+bool nsb_ls_is_committed(nsbox_layer_store *st, const char *id);
+
+/* ---- layerset-fs.c: copying trees and secure creation beneath a dir fd ---- */
+/* Copy the tree under src_dfd into dst_dfd (both directories), preserving
+ * everything; skip (relative paths) are left out (NULL-terminated or NULL). */
+int nsb_ls_copy_tree(int src_dfd, int dst_dfd, const char *const *skip);
+/* Copy the xattrs of (dfd,name) [no follow] to (dfd2,name2), dropping trusted.overlay.*
+ * except trusted.overlay.opaque when keep_opaque. */
+int nsb_ls_copy_xattrs(int sdfd, const char *sname, int ddfd, const char *dname,
+		       bool keep_opaque);
+/* lsetxattr / lgetxattr / llistxattr relative to a dir fd, never following the last link. */
+int nsb_ls_setxattr_at(int dfd, const char *name, const char *key, const void *val, size_t len);
+ssize_t nsb_ls_getxattr_at(int dfd, const char *name, const char *key, void *val, size_t len);
+ssize_t nsb_ls_listxattr_at(int dfd, const char *name, char *buf, size_t len);
+/* Is (dfd,name) an overlay whiteout (char device 0/0)? */
+static inline bool nsb_ls_is_whiteout(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == 0;
+}
+/* Open the directory @rel beneath @root_dfd without crossing any symlink or
+ * leaving @root_dfd (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS); with
+ * create, make missing directories (0755, root-owned). "" is the root itself. */
+int nsb_ls_open_dir_beneath(int root_dfd, const char *rel, bool create, int *out_fd);
+
+/* ---- layerset-tar.c ---- */
+int nsb_ls_tar_extract(int src_fd, int diff_dfd);
+int nsb_ls_tar_write(int diff_dfd, int out_fd, uint32_t flags);
+
+/* ---- layerset-mount.c ---- */
+int nsb_ls_mount_attach(nsbox_layerset *ls, int target_fd, const char *target);
+
+/*
+ * For lib/container*.c (issue 7): the layers a container needs.
+ *
+ * nsb_layerset_mount_detached() builds the overlay of @ls as a DETACHED
+ * mount: fsopen("overlay") + fsconfig(lowerdir+ for each lower, top first;
+ * upperdir; workdir) + FSCONFIG_CMD_CREATE + fsmount(FSMOUNT_CLOEXEC). The
+ * mount is attached nowhere, so it never shows in any mount table; the
+ * container child moves it onto its root inside its own mount namespace
+ * with move_mount(fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) and it
+ * disappears with that namespace (or when the fd is closed, if never
+ * attached). *out_fd is O_CLOEXEC and owned by the caller. Sets the error
+ * message; -E2BIG over 500 lowers, -EOPNOTSUPP when the kernel lacks
+ * lowerdir+ (Linux < 6.8), -ENOENT when a layer dir is gone.
+ * Call it in the parent (it allocates); the child only does move_mount().
+ */
+int nsb_layerset_mount_detached(const nsbox_layerset *ls, int *out_fd);
+
+/* What a container copies out of a layerset (STYLE rule 10: no borrowing). */
+struct nsb_layerset_desc {
+	char **lowers;   /* absolute paths, TOP FIRST (overlay order), NULL-terminated */
+	size_t n_lowers;
+	char *upper;     /* NULL for a read-only set */
+	char *work;      /* NULL for a read-only set */
+	char *merged;    /* default or last mount point; NULL if none */
+};
+/* Deep copy; 0 or -ENOMEM (sets the message). Release with nsb_layerset_desc_done(). */
+int nsb_layerset_describe(const nsbox_layerset *ls, struct nsb_layerset_desc *out);
+void nsb_layerset_desc_done(struct nsb_layerset_desc *d);
+
+#endif /* NSB_LAYERSET_INTERNAL_H */
