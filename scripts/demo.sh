@@ -28,6 +28,8 @@ step "libnsbox"
 # --- layerset steps (issue 3) ---
 
 # --- cgroup steps (issue 4) ---
+step "cgroup: a busy loop held to 20% of a CPU (cpu quota 20000/100000)"
+"$ex/ex-cgroup-cpu"
 
 # --- netlink steps (issue 5) ---
 
