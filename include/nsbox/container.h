@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libnsbox container module. See nsbox_container(3).
+ * libnsbox container module: a process in new namespaces with its own root,
+ * and the tools around it (wait, signal, enter). See nsbox_container(3).
+ *
+ * A handle describes a process. It is configured with setters only; nothing
+ * happens until nsbox_container_start() (or nsbox_container_run()). Setters
+ * copy what they are given (strings, arrays, fds). A handle is used from one
+ * thread at a time; calls from a process forked after nsbox_container_new()
+ * fail with -ECHILD.
  */
 #ifndef NSBOX_CONTAINER_H
 #define NSBOX_CONTAINER_H
@@ -14,8 +21,443 @@
 extern "C" {
 #endif
 
-/* Opaque handle; see nsbox(7). */
+/* Opaque handle; see nsbox_container(3). */
 typedef struct nsbox_container nsbox_container;
+
+/* Namespace kinds (the library's own bits, not CLONE_NEW*). */
+#define NSBOX_NS_MOUNT (UINT32_C(1) << 0)
+#define NSBOX_NS_PID (UINT32_C(1) << 1)
+#define NSBOX_NS_NET (UINT32_C(1) << 2)
+#define NSBOX_NS_UTS (UINT32_C(1) << 3)
+#define NSBOX_NS_IPC (UINT32_C(1) << 4)
+#define NSBOX_NS_USER (UINT32_C(1) << 5)
+#define NSBOX_NS_CGROUP (UINT32_C(1) << 6)
+#define NSBOX_NS_TIME (UINT32_C(1) << 7)
+#define NSBOX_NS_ALL (UINT32_C(0xff))
+/* What a new handle makes: mount, pid, net, uts, ipc and cgroup namespaces. */
+#define NSBOX_NS_DEFAULT                                                                           \
+	(NSBOX_NS_MOUNT | NSBOX_NS_PID | NSBOX_NS_NET | NSBOX_NS_UTS | NSBOX_NS_IPC |              \
+	 NSBOX_NS_CGROUP)
+
+/* Flags of nsbox_container_set_root(). */
+#define NSBOX_ROOT_READONLY (UINT32_C(1) << 0)
+
+/* Mount types of nsbox_container_add_mount(). */
+#define NSBOX_MOUNT_BIND 1
+#define NSBOX_MOUNT_TMPFS 2
+#define NSBOX_MOUNT_PROC 3
+#define NSBOX_MOUNT_SYSFS 4
+#define NSBOX_MOUNT_DEVPTS 5
+#define NSBOX_MOUNT_MQUEUE 6
+/* Mount flags of nsbox_container_add_mount(). */
+#define NSBOX_MOUNT_READONLY (UINT32_C(1) << 0)
+#define NSBOX_MOUNT_RECURSIVE (UINT32_C(1) << 1)
+
+/* Clocks of nsbox_container_set_time_offset(). */
+#define NSBOX_CLOCK_MONOTONIC 1
+#define NSBOX_CLOCK_BOOTTIME 2
+/* Largest time offset accepted, in seconds (100 years). */
+#define NSBOX_TIME_OFFSET_MAX_SECONDS INT64_C(3155760000)
+
+/* nsbox_container_set_stdio(): use the caller's own fd 0, 1 or 2. */
+#define NSBOX_FD_INHERIT (-1)
+
+/*
+ * The capabilities Docker keeps (CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD,
+ * NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT,
+ * KILL, AUDIT_WRITE), as a mask of bit (1 << CAP_x); the default.
+ */
+#define NSBOX_CAPS_DEFAULT                                                                         \
+	((UINT64_C(1) << 0) | (UINT64_C(1) << 1) | (UINT64_C(1) << 3) | (UINT64_C(1) << 4) |       \
+	 (UINT64_C(1) << 5) | (UINT64_C(1) << 6) | (UINT64_C(1) << 7) | (UINT64_C(1) << 8) |       \
+	 (UINT64_C(1) << 10) | (UINT64_C(1) << 13) | (UINT64_C(1) << 18) | (UINT64_C(1) << 27) |   \
+	 (UINT64_C(1) << 29) | (UINT64_C(1) << 31))
+
+/**
+ * nsbox_container_new - make an empty container description
+ * @out: receives the handle; free it with nsbox_container_free()
+ *
+ * Defaults: namespaces NSBOX_NS_DEFAULT, no root (the host's, seen from a
+ * private mount namespace), default mounts on, default masked and read-only
+ * paths, uid and gid 0, environment PATH/HOME/TERM, working directory "/",
+ * capabilities NSBOX_CAPS_DEFAULT, the caller's stdin, stdout and stderr.
+ *
+ * Return: 0, or -EINVAL (@out NULL), -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_new(nsbox_container **out);
+
+/**
+ * nsbox_container_free - free a handle
+ * @c: the handle, or NULL
+ *
+ * A started container that is still running is killed (SIGKILL) and reaped,
+ * unless nsbox_container_set_keep_running() asked to leave it running.
+ * Since: NSBOX_0.1
+ */
+void nsbox_container_free(nsbox_container *c);
+
+/**
+ * nsbox_container_set_namespaces - choose the namespaces to make
+ * @c:  the handle
+ * @ns: a mask of NSBOX_NS_* bits
+ *
+ * Return: 0, or -EINVAL (unknown bit), -EBUSY (already started), -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_namespaces(nsbox_container *c, uint32_t ns);
+
+/**
+ * nsbox_container_set_root - the directory that becomes the container's /
+ * @c:     the handle
+ * @path:  an absolute path on the host (copied); NULL for none
+ * @flags: 0 or NSBOX_ROOT_READONLY
+ *
+ * At start the directory is bind-mounted onto itself inside the new mount
+ * namespace, the mounts are made below it, and pivot_root(2) switches to it;
+ * the old root is detached. Needs NSBOX_NS_MOUNT.
+ *
+ * Return: 0, or -EINVAL (relative or unclean path, unknown flag), -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_root(nsbox_container *c, const char *path, uint32_t flags);
+
+/**
+ * nsbox_container_set_hostname - the host name inside (needs NSBOX_NS_UTS)
+ * @c:    the handle
+ * @name: 1 to 64 bytes of letters, digits, '-', '_' and '.', not starting
+ *        with '-' or '.'; NULL to keep the inherited one
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_hostname(nsbox_container *c, const char *name);
+
+/**
+ * nsbox_container_set_domainname - the NIS domain name inside (needs NSBOX_NS_UTS)
+ * @c:    the handle
+ * @name: as for nsbox_container_set_hostname()
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_domainname(nsbox_container *c, const char *name);
+
+/**
+ * nsbox_container_add_uid_map - add a range to the uid map (needs NSBOX_NS_USER)
+ * @c:       the handle
+ * @inside:  first uid inside
+ * @outside: first uid outside (in the caller's user namespace)
+ * @count:   number of ids, at least 1
+ *
+ * The parent writes the map before the child goes on. Ranges may not
+ * overlap inside or outside; at most 340 ranges.
+ *
+ * Return: 0, or -EINVAL (count 0, overflow, overlap), -E2BIG (too many
+ * ranges), -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_add_uid_map(nsbox_container *c, uint32_t inside, uint32_t outside,
+				uint32_t count);
+
+/**
+ * nsbox_container_add_gid_map - add a range to the gid map; as nsbox_container_add_uid_map()
+ *
+ * setgroups(2) is denied in the container when the caller lacks CAP_SETGID
+ * (the kernel requires it for such a map).
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_add_gid_map(nsbox_container *c, uint32_t inside, uint32_t outside,
+				uint32_t count);
+
+/**
+ * nsbox_container_set_user - the uid and gid the program runs as, inside
+ * @c:   the handle
+ * @uid: uid inside the container
+ * @gid: gid inside the container (also the only supplementary group)
+ *
+ * Return: 0, or -EINVAL ((uint32_t)-1 refused), -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_user(nsbox_container *c, uint32_t uid, uint32_t gid);
+
+/**
+ * nsbox_container_set_argv - the program and its arguments
+ * @c:    the handle
+ * @argv: a NULL-terminated, non-empty vector (copied). argv[0] is the
+ *        program: a path inside the root, or a name searched in the PATH
+ *        of the container's environment
+ *
+ * Return: 0, or -EINVAL (NULL or empty), -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_argv(nsbox_container *c, const char *const *argv);
+
+/**
+ * nsbox_container_set_envp - the environment of the program
+ * @c:    the handle
+ * @envp: a NULL-terminated vector of "NAME=value" (copied); NULL restores the
+ *        default (PATH, HOME and TERM)
+ *
+ * Return: 0, or -EINVAL (an entry without '='), -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_envp(nsbox_container *c, const char *const *envp);
+
+/**
+ * nsbox_container_set_cwd - the working directory, inside the root
+ * @c:    the handle
+ * @path: an absolute path without ".." (copied); NULL for "/"
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_cwd(nsbox_container *c, const char *path);
+
+/**
+ * nsbox_container_add_mount - add a mount, made in order after the defaults
+ * @c:       the handle
+ * @type:    NSBOX_MOUNT_BIND, _TMPFS, _PROC, _SYSFS, _DEVPTS or _MQUEUE
+ * @source:  for BIND, an absolute host path; otherwise ignored (may be NULL)
+ * @target:  an absolute path inside the root without ".."; missing
+ *           directories are made. It is resolved inside the root: a symlink
+ *           on the way is followed as if the root were "/", never out of it
+ * @options: file system options such as "size=64m,mode=755,nosuid" (NULL for
+ *           none); "ro", "nosuid", "nodev", "noexec", "noatime",
+ *           "strictatime" and "relatime" become mount attributes
+ * @flags:   NSBOX_MOUNT_READONLY, NSBOX_MOUNT_RECURSIVE (bind only)
+ *
+ * Return: 0, or -EINVAL (bad type, flag, path or option), -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_add_mount(nsbox_container *c, int type, const char *source,
+			      const char *target, const char *options, uint32_t flags);
+
+/**
+ * nsbox_container_set_default_mounts - turn the default mounts on or off
+ * @c:       the handle
+ * @enabled: non-zero (the default) to mount, when a root is set, /proc,
+ *           /sys read-only, a tmpfs /dev with null, zero, full, random,
+ *           urandom and tty, /dev/pts with ptmx, /dev/shm, /dev/mqueue (with
+ *           an ipc namespace) and the /dev/fd, stdin, stdout, stderr links
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_default_mounts(nsbox_container *c, int enabled);
+
+/**
+ * nsbox_container_set_masked_paths - paths made unreadable inside
+ * @c:     the handle
+ * @paths: NULL-terminated absolute paths (copied); NULL restores the
+ *         defaults (/proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware,
+ *         ...), an empty vector masks nothing. A directory gets an empty
+ *         read-only tmpfs, a file /dev/null; a missing path is skipped
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_masked_paths(nsbox_container *c, const char *const *paths);
+
+/**
+ * nsbox_container_set_readonly_paths - paths made read-only inside
+ * @c:     the handle
+ * @paths: as for nsbox_container_set_masked_paths(); defaults /proc/bus,
+ *         /proc/fs, /proc/irq, /proc/sys, /proc/sysrq-trigger
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_readonly_paths(nsbox_container *c, const char *const *paths);
+
+/**
+ * nsbox_container_set_time_offset - offset a clock in the time namespace
+ * @c:           the handle (needs NSBOX_NS_TIME)
+ * @clock:       NSBOX_CLOCK_MONOTONIC or NSBOX_CLOCK_BOOTTIME
+ * @seconds:     0 to NSBOX_TIME_OFFSET_MAX_SECONDS
+ * @nanoseconds: 0 to 999999999
+ *
+ * Return: 0, or -EINVAL (unknown clock), -ERANGE (negative or too large), -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_time_offset(nsbox_container *c, int clock, int64_t seconds,
+				    int64_t nanoseconds);
+
+/**
+ * nsbox_container_set_rlimit - a resource limit of the program
+ * @c:        the handle
+ * @resource: an RLIMIT_* number of <sys/resource.h>
+ * @soft:     soft limit, or NSBOX_UNLIMITED
+ * @hard:     hard limit, or NSBOX_UNLIMITED; not below @soft
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_rlimit(nsbox_container *c, int resource, uint64_t soft, uint64_t hard);
+
+/**
+ * nsbox_container_set_capabilities - the capabilities the container keeps
+ * @c:    the handle
+ * @caps: mask of (1 << CAP_x); becomes the bounding set and the permitted
+ *        and effective sets; every other capability is dropped (inheritable
+ *        and ambient sets are cleared). A program run as uid 0 gets exactly
+ *        these; for another uid the kernel clears them at execve, as in Docker
+ *
+ * Return: 0, or -EINVAL (a bit above the last capability), -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_capabilities(nsbox_container *c, uint64_t caps);
+
+/**
+ * nsbox_container_set_no_new_privs - set PR_SET_NO_NEW_PRIVS before execve
+ * @c:       the handle
+ * @enabled: non-zero to set it (default: off)
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_no_new_privs(nsbox_container *c, int enabled);
+
+/**
+ * nsbox_container_set_stdio - the program's stdin, stdout and stderr
+ * @c:   the handle
+ * @in:  an fd (duplicated) or NSBOX_FD_INHERIT for the caller's fd 0
+ * @out: likewise for fd 1
+ * @err: likewise for fd 2
+ *
+ * The handle keeps its copies until start and closes them right after, so
+ * the reader of a pipe sees end-of-file when the program exits.
+ *
+ * Return: 0, or -EBADF (not an open fd), -EINVAL, -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_stdio(nsbox_container *c, int in, int out, int err);
+
+/**
+ * nsbox_container_add_fd - pass one more fd to the program
+ * @c:      the handle
+ * @fd:     an open fd of the caller (duplicated)
+ * @target: the number it has in the program, at least 3, not used twice
+ *
+ * Every fd not passed (or stdio) is closed in the container.
+ *
+ * Return: 0, or -EBADF, -EINVAL, -E2BIG (more than 64), -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_add_fd(nsbox_container *c, int fd, int target);
+
+/**
+ * nsbox_container_set_keep_running - leave the container running at free
+ * @c:    the handle
+ * @keep: non-zero to leave it running (the caller then reaps it)
+ *
+ * Return: 0, or -EINVAL, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_keep_running(nsbox_container *c, int keep);
+
+/**
+ * nsbox_container_start - make the namespaces and start the program
+ * @c: a configured handle that was never started
+ *
+ * Returns once the program was exec'd in the container, or failed before.
+ * A failure in the container names the step and the object, such as
+ * "exec /bin/bsh in container: No such file or directory"; a failed start
+ * leaves no process, mount or directory behind.
+ *
+ * Return: 0, or a negative errno: -EINVAL (incomplete or inconsistent
+ * configuration), -EALREADY (started before), -EACCES (root not reachable
+ * by the container's user, or refused by the kernel), -ENOENT, -EPERM,
+ * anything the failing step got, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_start(nsbox_container *c);
+
+/**
+ * nsbox_container_get_pid - the container's pid as the caller sees it
+ * @c:   a started handle
+ * @out: receives the pid
+ *
+ * Return: 0, or -ESRCH (not started), -EINVAL, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_get_pid(nsbox_container *c, pid_t *out);
+
+/**
+ * nsbox_container_get_pidfd - the container's pidfd, owned by the handle
+ * @c:   a started handle
+ * @out: receives the fd, valid until nsbox_container_free(); do not close it
+ *
+ * Return: 0, or -ESRCH (not started), -EINVAL, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_get_pidfd(nsbox_container *c, int *out);
+
+/**
+ * nsbox_container_wait - wait for the container's program to end
+ * @c:             a started handle
+ * @out_exit_code: receives the exit code, or 128 + signal when killed (may be NULL)
+ * @out_signal:    receives the killing signal, or 0 after a normal exit (may be NULL)
+ *
+ * Waiting again returns the same result.
+ *
+ * Return: 0, or -ESRCH (never started), -EINVAL, -ECHILD, -EINTR.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_wait(nsbox_container *c, int *out_exit_code, int *out_signal);
+
+/**
+ * nsbox_container_signal - send a signal through the pidfd
+ * @c:   a started handle
+ * @sig: the signal
+ *
+ * Return: 0, or -ESRCH (not started or already reaped), -EINVAL, -EPERM, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_signal(nsbox_container *c, int sig);
+
+/**
+ * nsbox_container_run - start and wait in one call
+ * @c:             as for nsbox_container_start()
+ * @out_exit_code: as for nsbox_container_wait()
+ * @out_signal:    as for nsbox_container_wait()
+ *
+ * Return: as nsbox_container_start() and nsbox_container_wait().
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_run(nsbox_container *c, int *out_exit_code, int *out_signal);
+
+/**
+ * nsbox_container_enter - run @c's program inside a started container
+ * @c:             the program to run: its argv, envp, cwd, user, stdio and
+ *                 extra fds are used; @c itself is not started
+ * @target:        a started handle (its pidfd is used)
+ * @ns:            the NSBOX_NS_* kinds to join
+ * @out_exit_code: as for nsbox_container_wait()
+ * @out_signal:    as for nsbox_container_wait()
+ *
+ * Joins the namespaces in a forked helper (all at once with setns(2) on a
+ * pidfd, one by one with the user namespace first on older kernels), takes
+ * the target's root and working directory (or @c's cwd inside that root)
+ * when joining its mount namespace, runs the program and returns its
+ * status. The calling process and thread are unchanged.
+ *
+ * Return: 0, or -EINVAL, -ESRCH (target gone or never started), -EPERM, a
+ * failing step's errno, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_enter(nsbox_container *c, nsbox_container *target, uint32_t ns,
+			  int *out_exit_code, int *out_signal);
+
+/**
+ * nsbox_container_enter_pid - as nsbox_container_enter(), for any process
+ * @pid: the process whose namespaces are joined
+ *
+ * Return: as nsbox_container_enter(); -ESRCH when @pid does not exist.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_enter_pid(nsbox_container *c, pid_t pid, uint32_t ns, int *out_exit_code,
+			      int *out_signal);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the container module, shared by container.c (the API, run
+ * in the caller), container-prepare.c (turns a handle into a flat plan) and
+ * container-child.c (runs the plan between clone and execve:
+ * async-signal-safe only, see STYLE.md rule 17).
+ *
+ * How a start works (container.c, nsb_container_start_internal()):
+ *   1. nsb_container_plan_build(): every path, option and string the child
+ *      needs is rendered into a struct nsb_plan (flat arrays, no pointers
+ *      into the handle that could change);
+ *   2. two CLOEXEC pipes: "go on" (parent -> child) and "report" (child ->
+ *      parent, (step, errno, index) records);
+ *   3. clone3(CLONE_PIDFD | namespaces) (clone(2) + pidfd_open otherwise);
+ *      the child blocks on the "go on" pipe;
+ *   4. the PARENT STEPS run in the parent, in order: the built-in uid/gid map
+ *      writer, then every hook added with nsb_container_add_parent_hook()
+ *      (issue 7: cgroup attach, veth into the child's netns: the hook gets the
+ *      child's pid and pidfd, e.g. /proc/<pid>/ns/net or setns(pidfd));
+ *      a failing step kills and reaps the child, and start fails;
+ *   5. one byte on "go on"; the parent reads the report pipe until EOF
+ *      (successful execve closes it) and turns a record into an error.
+ */
+#ifndef NSB_CONTAINER_INTERNAL_H
+#define NSB_CONTAINER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <nsbox/container.h>
+
+#define NSB_MAX_ID_RANGES 340
+#define NSB_MAX_EXTRA_FDS 64
+#define NSB_MAX_RLIMITS 16
+#define NSB_MAX_HOOKS 8
+
+/* One record on the report pipe. */
+struct nsb_report {
+	int32_t kind;  /* NSB_REPORT_ERROR or NSB_REPORT_STATUS */
+	int32_t step;  /* enum nsb_step */
+	int32_t err;   /* positive errno (ERROR) or wait status (STATUS) */
+	int32_t index; /* index into the plan's list of that step, or -1 */
+};
+#define NSB_REPORT_ERROR 1
+#define NSB_REPORT_STATUS 2
+
+/* The steps the child can fail in; container.c turns them into messages. */
+enum nsb_step {
+	NSB_STEP_SYNC = 1,     /* waiting for the parent's "go on" */
+	NSB_STEP_CGROUPNS,     /* unshare(CLONE_NEWCGROUP) */
+	NSB_STEP_BECOME_ROOT,  /* setresuid/gid(0) in a new user namespace */
+	NSB_STEP_TIMENS,       /* unshare(CLONE_NEWTIME) */
+	NSB_STEP_TIMENS_OFFSETS,
+	NSB_STEP_PRIVATE,      /* make / recursively private */
+	NSB_STEP_ROOT,         /* clone the root tree and attach it */
+	NSB_STEP_OP,           /* plan.ops[index] */
+	NSB_STEP_ROOT_READONLY,
+	NSB_STEP_PIVOT,
+	NSB_STEP_HOSTNAME,
+	NSB_STEP_DOMAINNAME,
+	NSB_STEP_CWD,
+	NSB_STEP_RLIMIT,       /* plan.rlimits[index] */
+	NSB_STEP_CAPBSET,
+	NSB_STEP_GROUPS,
+	NSB_STEP_GID,
+	NSB_STEP_UID,
+	NSB_STEP_CAPS,
+	NSB_STEP_NNP,
+	NSB_STEP_FDS,
+	NSB_STEP_EXEC,
+	NSB_STEP_SETNS,        /* enter: joining namespaces (index: kind bit or -1 for all) */
+	NSB_STEP_ENTER_ROOT,   /* enter: taking the target's root */
+	NSB_STEP_FORK,         /* enter: forking the program */
+};
+
+/* Kinds of mount-table operations, done in order below the root. */
+enum nsb_op_kind {
+	NSB_OP_BIND = 1,  /* open_tree(source) + move_mount onto target */
+	NSB_OP_FS,        /* fsopen(fstype) + fsconfig(keys/vals) + fsmount + move_mount */
+	NSB_OP_MKNOD,     /* character device node (no user namespace) */
+	NSB_OP_DEVBIND,   /* an empty file bound to the host's device of the same name */
+	NSB_OP_SYMLINK,   /* target -> source */
+	NSB_OP_MASK,      /* tmpfs (dir) or /dev/null (file) over target; missing is fine */
+	NSB_OP_READONLY,  /* bind target onto itself, read-only; missing is fine */
+};
+
+#define NSB_OP_MAX_OPTS 16
+
+/* One operation. Every string is owned by the plan (rendered in the parent). */
+struct nsb_op {
+	int kind;
+	const char *source;   /* bind source (host path), fs type, or symlink text */
+	const char *target;   /* relative to the root, no leading '/' */
+	const char *display;  /* for messages: "mount proc on /proc" */
+	bool target_is_file;  /* make a file (not a dir) when missing */
+	bool recursive;
+	uint64_t attr;        /* MOUNT_ATTR_* (fsmount / mount_setattr) */
+	unsigned int dev_major, dev_minor, mode;
+	size_t nopts;
+	const char *opt_key[NSB_OP_MAX_OPTS];
+	const char *opt_val[NSB_OP_MAX_OPTS]; /* NULL: a flag */
+};
+
+struct nsb_rlimit {
+	int resource;
+	uint64_t soft, hard;
+};
+
+/* Everything the child reads. Built by nsb_container_plan_build(). */
+struct nsb_plan {
+	uint32_t ns;          /* NSBOX_NS_* */
+	int clone_flags;      /* CLONE_NEW* given to clone (no CLONE_NEWTIME) */
+	/* fds of the plan: the child uses them as-is */
+	int report_fd;        /* write end of the report pipe */
+	int sync_fd;          /* read end of the "go on" pipe, -1 if none */
+	int child_close[2];   /* the parent's ends, closed first thing in the child */
+	bool unshare_cgroup;  /* unshare(CLONE_NEWCGROUP) after "go on", so the
+			       * cgroup ns root is the cgroup the parent steps chose */
+
+	bool become_root;     /* new user ns with 0 mapped: setresuid/gid(0) first */
+	const char *timens_offsets; /* "monotonic S N\nboottime S N\n" or NULL */
+
+	bool private_mounts;  /* a mount ns: make / rec-private */
+	const char *root;     /* host path of the root dir (also the mount point) */
+	int root_mount_fd;    /* -1, or a detached mount (fsmount/open_tree) to
+			       * attach on root instead of cloning root (issue 7) */
+	bool root_readonly;
+	struct nsb_op *ops;
+	size_t nops;
+
+	const char *hostname, *domainname;
+	const char *cwd;       /* absolute, inside the root */
+	struct nsb_rlimit rlimits[NSB_MAX_RLIMITS];
+	size_t nrlimits;
+
+	bool set_caps;
+	uint64_t caps;
+	int last_cap;
+	bool set_user;
+	uint32_t uid, gid;
+	bool setgroups_allowed;
+	bool no_new_privs;
+
+	/* fds: fd_src[i] becomes fd_dst[i]; everything else is closed at exec */
+	int fd_src[3 + NSB_MAX_EXTRA_FDS];
+	int fd_dst[3 + NSB_MAX_EXTRA_FDS];
+	size_t nfds;
+	int fd_high;           /* first free number above all sources and targets */
+
+	const char *const *argv;
+	const char *const *envp;
+	const char *const *exec_paths; /* candidates for argv[0], in PATH order */
+
+	/* enter only */
+	int enter_pidfd;
+	int enter_nsfd[8];     /* per NSBOX_NS_* bit, -1 if not joined */
+	int enter_flags;       /* CLONE_NEW* to join */
+	int enter_root_fd, enter_cwd_fd;
+
+	void *arena;           /* everything above that was allocated (freed by plan_free) */
+};
+
+/* A parent step run between clone and "go on" (see the top of this file). */
+typedef int (*nsb_container_hook_fn)(nsbox_container *c, pid_t pid, int pidfd, void *userdata);
+
+struct nsb_id_range {
+	uint32_t inside, outside, count;
+};
+
+struct nsbox_container {
+	pid_t owner_pid;
+	uint32_t ns;
+	char *root;
+	bool root_readonly;
+	int root_mount_fd;      /* issue 7: detached mount for the root, owned */
+	char *hostname, *domainname;
+	struct nsb_id_range uid_map[NSB_MAX_ID_RANGES], gid_map[NSB_MAX_ID_RANGES];
+	size_t n_uid_map, n_gid_map;
+	bool user_set;
+	uint32_t uid, gid;
+	char **argv, **envp;
+	char *cwd;
+	struct nsb_user_mount {
+		int type;
+		char *source, *target, *options;
+		uint32_t flags;
+	} *mounts;
+	size_t nmounts;
+	bool default_mounts;
+	char **masked, **readonly; /* NULL: defaults */
+	bool time_set[3];
+	int64_t time_sec[3], time_nsec[3];
+	struct nsb_rlimit rlimits[NSB_MAX_RLIMITS];
+	size_t nrlimits;
+	uint64_t caps;
+	bool no_new_privs;
+	int stdio[3];           /* owned dups, or -1 for the caller's */
+	int extra_src[NSB_MAX_EXTRA_FDS], extra_dst[NSB_MAX_EXTRA_FDS];
+	size_t nextra;
+	bool keep_running;
+	bool setgroups_denied;  /* computed at start: the gid map needs "deny" */
+	struct {
+		nsb_container_hook_fn fn;
+		void *userdata;
+		char *name;
+	} hooks[NSB_MAX_HOOKS];
+	size_t nhooks;
+
+	/* state */
+	bool started, reaped;
+	pid_t pid;
+	int pidfd;
+	int exit_code, exit_signal;
+};
+
+/*
+ * Add a parent step (issue 7). name is used in messages: "<name>: <error>".
+ * Returns 0, -E2BIG or -ENOMEM.
+ */
+int nsb_container_add_parent_hook(nsbox_container *c, const char *name, nsb_container_hook_fn fn,
+				  void *userdata);
+/* Use a detached mount (from fsmount/open_tree, fd taken over) as the root;
+ * it is attached on the directory set with nsbox_container_set_root(). */
+int nsb_container_set_root_mount_fd(nsbox_container *c, int fd);
+
+/* container-prepare.c */
+/* Split "size=64m,mode=755,nosuid" into fsconfig keys/values (kept in p when
+ * p is not NULL) and MOUNT_ATTR_* bits; 0, -EINVAL (too many), -ENOMEM. */
+int nsb_container_parse_options(const char *options, uint64_t *attr, size_t *nopts,
+				const char **keys, const char **vals, struct nsb_plan *p);
+int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan **out);
+void nsb_container_plan_free(struct nsb_plan *p);
+/* A message for a child's report: "exec /bin/x in container: <strerror>"; returns -err. */
+int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report *rep);
+
+/* container-child.c: never return. */
+__attribute__((noreturn)) void nsb_container_child_main(const struct nsb_plan *p);
+__attribute__((noreturn)) void nsb_container_enter_child_main(const struct nsb_plan *p);
+
+/* Map NSBOX_NS_* bits to CLONE_NEW* flags. */
+int nsb_ns_to_clone_flags(uint32_t ns);
+
+#endif /* NSB_CONTAINER_INTERNAL_H */
