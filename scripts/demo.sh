@@ -26,6 +26,12 @@ step "libnsbox"
 # Each module's issue adds its steps below, in the article's order.
 
 # --- layerset steps (issue 3) ---
+step "UnionFS: overlay of lower1, lower2 and upper (ex-overlay)"
+"$ex/ex-overlay"
+step "Docker image: layers in the overlay2 store, link and lower files (ex-layers)"
+"$ex/ex-layers"
+step "Container RootFS: init layer, writes, a whiteout, commit (ex-rootfs)"
+"$ex/ex-rootfs"
 
 # --- cgroup steps (issue 4) ---
 step "cgroup: a busy loop held to 20% of a CPU (cpu quota 20000/100000)"
