@@ -375,8 +375,14 @@ static void set_caps(const struct nsb_plan *p)
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2];
 
-	data[0].effective = data[0].permitted = (uint32_t)p->caps;
-	data[1].effective = data[1].permitted = (uint32_t)(p->caps >> 32);
+	uint64_t have;
+
+	/* One can only keep what one has: intersect with the permitted set. */
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		child_fail(NSB_STEP_CAPS, errno, -1);
+	have = (uint64_t)data[0].permitted | ((uint64_t)data[1].permitted << 32);
+	data[0].effective = data[0].permitted = (uint32_t)(p->caps & have);
+	data[1].effective = data[1].permitted = (uint32_t)((p->caps & have) >> 32);
 	data[0].inheritable = data[1].inheritable = 0;
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		child_fail(NSB_STEP_CAPS, errno, -1);

@@ -40,6 +40,50 @@ step "cgroup: a busy loop held to 20% of a CPU (cpu quota 20000/100000)"
 # --- netlink steps (issue 5) ---
 
 # --- container steps (issue 6) ---
+ctr_tmp=$(mktemp -d /tmp/nsbox-demo-container-XXXXXX)
+chmod 0755 "$ctr_tmp"
+ctr_cleanup() {
+	[ -n "${ctr_target:-}" ] && kill -9 "$ctr_target" 2>/dev/null || true
+	rm -rf "$ctr_tmp"
+}
+trap ctr_cleanup EXIT
+rootfs=$ctr_tmp/rootfs
+"$NSBOX_SRC/scripts/mkrootfs.sh" "$rootfs"
+export NSBOX_ROOTFS=$rootfs
+
+step "container: mount namespace with a new root (pivot_root)"
+"$ex/ex-mount-ns" "$rootfs"
+
+step "container: pid namespace, /proc mounted inside"
+"$ex/ex-pid-ns" "$rootfs"
+
+step "container: uts namespace with a hostname from the command line"
+"$ex/ex-uts-ns" my-container
+
+step "container: user namespace (nobody without a map, root with one)"
+"$ex/ex-user-ns" "$rootfs" 1000
+
+step "container: nsbox-unshare --mount --net --pid --user --uts --root ./rootfs/ --wd=/home --fork --mount-proc --map-root-user /bin/sh"
+(cd "$ctr_tmp" && "$ex/nsbox-unshare" --mount --net --pid --user --uts --ipc --cgroup --time \
+	--root ./rootfs/ --wd=/home --fork --mount-proc --map-root-user --hostname unshared \
+	/bin/sh -c 'echo "id: $(id)"; echo "pwd: $(pwd)"; echo "hostname: $(hostname)"; ps; ip link')
+
+step "container: nsbox-nsenter --target PID --all into a running container"
+"$ex/nsbox-unshare" --mount --pid --uts --net --ipc --root "$rootfs" --mount-proc \
+	--hostname target-box /bin/sleep 60 &
+ctr_unshare=$!
+for _ in $(seq 50); do
+	ctr_target=$(cat "/proc/$ctr_unshare/task/$ctr_unshare/children" 2>/dev/null | tr -d ' ')
+	[ -n "$ctr_target" ] && [ "$(readlink "/proc/$ctr_target/ns/uts")" != "$(readlink /proc/self/ns/uts)" ] && break
+	sleep 0.1
+done
+echo "the container's pid on the host: $ctr_target"
+"$ex/nsbox-nsenter" --target "$ctr_target" --all /bin/sh -c 'echo "hostname: $(hostname)"; ps'
+kill -9 "$ctr_target"
+wait "$ctr_unshare" || true
+ctr_target=
+ctr_cleanup
+trap - EXIT
 
 # --- integration steps (issue 7) ---
 
