@@ -17,12 +17,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -325,13 +328,85 @@ static int detect_root(const char *root, struct cg_layout *l)
 	return 0;
 }
 
+/*
+ * The real mounts are parsed once per mount namespace (reading
+ * /proc/self/mountinfo costs more than a cgroup mkdir): the cache is keyed by
+ * the namespace's inode, and each use checks with statfs() that the cached
+ * mount points still are cgroup filesystems, else it parses again. The
+ * caller's own cgroups (/proc/self/cgroup) are read every time.
+ */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cg_layout cache;
+static ino_t cache_ns;
+static dev_t cache_ns_dev;
+
+static int layout_copy(const struct cg_layout *from, struct cg_layout *to)
+{
+	memset(to, 0, sizeof(*to));
+	to->layout = from->layout;
+	to->available = from->available;
+	for (size_t i = 0; i < from->n; i++) {
+		to->h[i] = from->h[i];
+		to->h[i].mount = strdup(from->h[i].mount);
+		to->h[i].self = from->h[i].self ? strdup(from->h[i].self) : NULL;
+		to->n = i + 1;
+		if (!to->h[i].mount || (from->h[i].self && !to->h[i].self)) {
+			cgroup_layout_clear(to);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void cache_drop(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	cgroup_layout_clear(&cache);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Are the mounts a handle planned on still cgroup filesystems? */
+static bool planned_mounts_valid(const nsbox_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->nh; i++) {
+		struct statfs sf;
+		if (statfs(cg->h[i].mount, &sf) < 0 ||
+		    (sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC))
+			return false;
+	}
+	return true;
+}
+
+static int detect_mounts_cached(struct cg_layout *l)
+{
+	struct stat ns;
+	int r;
+
+	if (stat("/proc/self/ns/mnt", &ns) < 0)
+		return detect_mounts(l);
+	pthread_mutex_lock(&cache_lock);
+	if (cache.n && cache_ns == ns.st_ino && cache_ns_dev == ns.st_dev) {
+		r = layout_copy(&cache, l);
+		pthread_mutex_unlock(&cache_lock);
+		return r;
+	}
+	cgroup_layout_clear(&cache);
+	r = detect_mounts(l);
+	if (r == 0 && l->n && layout_copy(l, &cache) == 0) {
+		cache_ns = ns.st_ino;
+		cache_ns_dev = ns.st_dev;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return r;
+}
+
 int cgroup_layout_detect(const char *root, struct cg_layout *l)
 {
 	size_t n1 = 0, n2 = 0;
 	int r;
 
 	memset(l, 0, sizeof(*l));
-	r = root ? detect_root(root, l) : detect_mounts(l);
+	r = root ? detect_root(root, l) : detect_mounts_cached(l);
 	if (r == 0 && !root)
 		r = detect_self(l);
 	if (r < 0) {
@@ -842,6 +917,53 @@ static int v2_enable(nsbox_cgroup *cg, struct cg_hier *h, int dfd, const char *d
 	return 0;
 }
 
+/*
+ * The common case: no controllers to enable on the way down and no cpuset
+ * to copy, so only mkdir along the absolute path and open the leaf.
+ */
+static int create_simple(nsbox_cgroup *cg, struct cg_hier *h, bool adopt)
+{
+	nsb_autofree char *dir = strdup(h->path);
+	size_t plen = strlen(h->parent);
+	char *p;
+	int r;
+
+	if (!dir)
+		return nsb_oom();
+	p = dir + plen + 1;
+	for (;;) {
+		char *e = strchr(p, '/');
+		if (e)
+			*e = '\0';
+		if (mkdir(dir, 0755) == 0) {
+			if (nsb_strv_push(&h->created, dir) < 0) {
+				(void)rmdir(dir);
+				return nsb_oom();
+			}
+		} else if (errno != EEXIST || (!e && !adopt)) {
+			r = NSB_NEG_ERRNO();
+			if (r == -EEXIST)
+				return nsb_set_error(r, "create cgroup %s: %s exists (open it, or "
+							"use NSBOX_CGROUP_ADOPT_EXISTING)",
+						     cg->name, dir);
+			if (r == -ENOENT && p == dir + plen + 1)
+				return nsb_set_error(r, "create cgroup %s: parent group %s", cg->name,
+						     h->parent);
+			return nsb_set_error(r, "create cgroup %s: mkdir %s", cg->name, dir);
+		}
+		if (!e)
+			break;
+		*e = '/';
+		p = e + 1;
+	}
+	h->dfd = open(h->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (h->dfd < 0) {
+		r = NSB_NEG_ERRNO();
+		return nsb_set_error(r, "create cgroup %s: open %s", cg->name, h->path);
+	}
+	return 0;
+}
+
 static int create_one(nsbox_cgroup *cg, struct cg_hier *h, bool adopt)
 {
 	const struct cgroup_ops *ops = h->version == 2 ? &cgroup_v2_ops : &cgroup_v1_ops;
@@ -850,6 +972,9 @@ static int create_one(nsbox_cgroup *cg, struct cg_hier *h, bool adopt)
 	const char *p = cg->name;
 	bool cur_is_root;
 
+	if (!(h->controllers & NSBOX_CGROUP_CPUSET) &&
+	    !(h->version == 2 && (h->controllers & ~CG_V2_CORE)))
+		return create_simple(cg, h, adopt);
 	cur = open(h->parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cur < 0) {
 		int r = NSB_NEG_ERRNO();
@@ -926,14 +1051,22 @@ static int start_live(nsbox_cgroup *cg, const char *what)
 	r = check_new(cg, what);
 	if (r < 0)
 		return r;
-	r = cgroup_layout_detect(cg->root, &l);
-	if (r < 0)
-		return nsb_prefix_error(r, "%s cgroup %s", what, cg->name);
-	r = plan_hierarchies(cg, &l);
-	cgroup_layout_clear(&l);
-	if (r < 0)
+	for (int attempt = 0;; attempt++) {
+		r = cgroup_layout_detect(cg->root, &l);
+		if (r < 0)
+			return nsb_prefix_error(r, "%s cgroup %s", what, cg->name);
+		r = plan_hierarchies(cg, &l);
+		cgroup_layout_clear(&l);
+		if (r < 0) {
+			reset_hierarchies(cg);
+			return r;
+		}
+		/* A cached layout whose mounts went away: parse the mounts again. */
+		if (cg->root || attempt > 0 || planned_mounts_valid(cg))
+			return 0;
 		reset_hierarchies(cg);
-	return r;
+		cache_drop();
+	}
 }
 
 NSB_EXPORT int nsbox_cgroup_create(nsbox_cgroup *cg)
@@ -1586,11 +1719,15 @@ static int pidvec_add_tree(struct pidvec *pv, int dfd, int depth)
 {
 	nsb_autoclosedir DIR *d = NULL;
 	struct dirent *de;
+	struct stat st;
 	int fd, r;
 
 	r = pidvec_add_file(pv, dfd);
 	if (r < 0 || depth > 64)
 		return r;
+	/* cgroupfs counts subdirectories in st_nlink: 2 means none. */
+	if (fstat(dfd, &st) == 0 && st.st_nlink == 2)
+		return 0;
 	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return NSB_NEG_ERRNO();
@@ -1820,15 +1957,55 @@ static bool pid_in(const struct pidvec *pv, pid_t p)
 }
 
 /*
+ * Wait until every pidfd in fds[0..n) is readable (its process has exited,
+ * and so has left its cgroups), or the deadline passes. Closes them all.
+ * Returns true when all exited.
+ */
+static bool wait_pidfds(int *fds, size_t n, uint64_t deadline)
+{
+	struct pollfd *p = calloc(n ? n : 1, sizeof(*p));
+	size_t left = 0;
+	bool ok = false;
+
+	if (p) {
+		for (size_t i = 0; i < n; i++)
+			if (fds[i] >= 0)
+				p[left++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		while (left) {
+			uint64_t now = cgroup_now_us();
+			size_t w = 0;
+			int k;
+
+			if (now >= deadline)
+				break;
+			k = poll(p, left, (int)((deadline - now + 999) / 1000));
+			if (k < 0 && errno != EINTR)
+				break;
+			for (size_t i = 0; i < left; i++)
+				if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+					p[w++] = p[i];
+			left = w;
+		}
+		ok = left == 0;
+		free(p);
+	}
+	for (size_t i = 0; i < n; i++)
+		NSB_CLOSE(fds[i]);
+	return ok;
+}
+
+/*
  * Kill everything in the group tree and wait until it is empty, within the
  * timeout. gone_ok: a group removed from under us counts as empty.
  *
  * With a v2 group that has cgroup.kill, the kernel does it atomically
  * (forks included), and only tasks that sit in the v1 groups alone are
  * signalled by pid. Otherwise: freeze (v1 freezer, if covered) so nothing
- * forks meanwhile, SIGKILL every pid, thaw, and repeat until empty.
+ * forks meanwhile, SIGKILL every pid, thaw, and repeat until empty. Each
+ * round waits on pidfds of the tasks it saw, so no time is spent sleeping
+ * while they exit; without pidfds it polls with a backoff.
  */
-static int kill_all(nsbox_cgroup *cg, bool gone_ok, const char *what)
+static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *what)
 {
 	uint64_t deadline = cgroup_now_us() + cg->timeout_us;
 	struct cg_hier *v2 = cg->v2 >= 0 ? &cg->h[cg->v2] : NULL;
@@ -1842,6 +2019,9 @@ static int kill_all(nsbox_cgroup *cg, bool gone_ok, const char *what)
 			fz = &cg->h[i];
 	for (;;) {
 		struct pidvec all = {0}, in_v2 = {0};
+		int *fds = NULL;
+		size_t nfds = 0;
+		bool waited = false;
 
 		r = collect_pids(cg, true, &all, what);
 		if (r == 0 && have_kill && all.n) {
@@ -1864,28 +2044,59 @@ static int kill_all(nsbox_cgroup *cg, bool gone_ok, const char *what)
 						 "move it out first",
 						 what, cg->name, (int)getpid());
 		}
+		if (fz)
+			(void)nsb_write_string_at(fz->dfd, "freezer.state", "FROZEN");
+		fds = malloc(all.n * sizeof(int));
+		if (fds)
+			for (size_t i = 0; i < all.n; i++) {
+				fds[i] = nsb_sys_pidfd_open(all.v[i], 0);
+				if (fds[i] >= 0 || fds[i] == -ESRCH)
+					nfds++;
+			}
 		if (have_kill && in_v2.n) {
 			r = nsb_write_string_at(v2->dfd, "cgroup.kill", "1");
 			if (r < 0 && !(r == -ENOENT && gone_ok)) {
+				if (fz)
+					(void)nsb_write_string_at(fz->dfd, "freezer.state", "THAWED");
+				if (fds)
+					(void)wait_pidfds(fds, all.n, 0);
+				free(fds);
 				free(all.v);
 				free(in_v2.v);
 				return nsb_set_error(r, "%s cgroup %s: write %s/cgroup.kill", what,
 						     cg->name, v2->path);
 			}
 		}
-		if (!have_kill || all.n > in_v2.n) {
-			if (fz)
-				(void)nsb_write_string_at(fz->dfd, "freezer.state", "FROZEN");
-			for (size_t i = 0; i < all.n; i++)
-				if (!pid_in(&in_v2, all.v[i]))
-					(void)kill(all.v[i], SIGKILL);
-			if (fz)
-				(void)nsb_write_string_at(fz->dfd, "freezer.state", "THAWED");
+		for (size_t i = 0; i < all.n; i++) {
+			if (pid_in(&in_v2, all.v[i]))
+				continue;
+			if (fds && fds[i] >= 0)
+				(void)nsb_sys_pidfd_send_signal(fds[i], SIGKILL, 0);
+			else if (!fds || fds[i] != -ESRCH)
+				(void)kill(all.v[i], SIGKILL);
+		}
+		if (fz)
+			(void)nsb_write_string_at(fz->dfd, "freezer.state", "THAWED");
+		if (fds) {
+			/* Every task had a pidfd (or was gone): wait for them exactly. */
+			if (nfds == all.n)
+				waited = wait_pidfds(fds, all.n, deadline);
+			else
+				(void)wait_pidfds(fds, all.n, 0);
+			free(fds);
 		}
 		free(all.v);
 		free(in_v2.v);
-		if (!cgroup_backoff(deadline, &round))
-			break;
+		if (waited) {
+			/* destroy confirms by rmdir (EBUSY while tasks remain) */
+			if (!confirm)
+				return 0;
+			if (cgroup_now_us() < deadline)
+				continue;
+		} else if (cgroup_backoff(deadline, &round)) {
+			continue;
+		}
+		break;
 	}
 	return nsb_set_error_msg(-EBUSY,
 				 "%s cgroup %s: processes remain in the group after %llu ms "
@@ -1901,7 +2112,7 @@ NSB_EXPORT int nsbox_cgroup_kill(nsbox_cgroup *cg)
 	r = cgroup_check_live(cg, "kill");
 	if (r < 0)
 		return r;
-	return kill_all(cg, false, "kill");
+	return kill_all(cg, false, true, "kill");
 }
 
 /* rmdir the subgroups of the directory at dfd (depth first), then nothing else. */
@@ -1948,7 +2159,7 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 	if (cg->state == CG_NEW)
 		return nsb_set_error_msg(-EINVAL, "destroy cgroup %s: not created or opened yet",
 					 cg->name);
-	r = kill_all(cg, true, "destroy");
+	r = kill_all(cg, true, false, "destroy");
 	if (r < 0)
 		return r;
 	deadline = cgroup_now_us() + cg->timeout_us;
@@ -1961,9 +2172,17 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 			if (h->dfd < 0 || h->version != pass)
 				continue;
 			for (;;) {
-				(void)rm_subgroups(h->dfd, 0);
 				if (rmdir(h->path) == 0 || errno == ENOENT)
 					break;
+				/* Busy: subgroups (children first), or tasks forked meanwhile. */
+				if (rm_subgroups(h->dfd, 0) == 0 &&
+				    (rmdir(h->path) == 0 || errno == ENOENT))
+					break;
+				if (errno == EBUSY) {
+					int q = kill_all(cg, true, true, "destroy");
+					if (q < 0)
+						return q;
+				}
 				r = NSB_NEG_ERRNO();
 				if (r != -EBUSY && r != -ENOTEMPTY)
 					return nsb_set_error(r, "destroy cgroup %s: rmdir %s", cg->name,
