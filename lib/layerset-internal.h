@@ -32,6 +32,7 @@ struct nsbox_layerset {
 	char *upper;    /* absolute or NULL */
 	char *work;     /* absolute or NULL */
 	char *store;    /* store sets: the store path (short-link mounts run there) */
+	int store_fd;   /* store sets: O_PATH fd of the store, for fchdir in the helper */
 	char *upper_rel; /* store sets: "<id>/diff" and "<id>/work", relative to store */
 	char *work_rel;
 	char *default_merged; /* store sets: <store>/<id>/merged */

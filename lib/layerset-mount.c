@@ -209,11 +209,10 @@ static int mount_short_links(nsbox_layerset *ls, const char *target, const char 
 	/* mount(2) copies one page of options. */
 	char data[4096];
 	size_t len = 0;
-	nsb_autoclose int sfd = -EBADF;
-	nsb_autofree char *stack = NULL;
+	/* The helper runs on this stack while we wait (CLONE_VFORK), as posix_spawn does. */
+	char stack[32 * 1024] __attribute__((aligned(16)));
 	struct mount_child c = {.store_fd = -EBADF, .target = target, .data = data, .err = EIO};
-	const size_t stack_size = 64 * 1024;
-	bool use_short = ls->shorts && ls->store;
+	bool use_short = ls->shorts && ls->store_fd >= 0;
 	int r = 0;
 	pid_t pid;
 
@@ -246,16 +245,9 @@ static int mount_short_links(nsbox_layerset *ls, const char *target, const char 
 					 "%s: %zu layers do not fit in the one-page option string of "
 					 "mount(2) with short links (about 128 do); use lowerdir+",
 					 what, ls->n_lowers);
-	if (use_short) {
-		sfd = open(ls->store, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (sfd < 0)
-			return nsb_set_error(NSB_NEG_ERRNO(), "%s: open store %s", what, ls->store);
-		c.store_fd = sfd;
-	}
-	stack = malloc(stack_size);
-	if (!stack)
-		return nsb_oom();
-	pid = clone(mount_child_fn, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	if (use_short)
+		c.store_fd = ls->store_fd;
+	pid = clone(mount_child_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
 	if (pid < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "%s: clone a helper for mount(2)", what);
 	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)

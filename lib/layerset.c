@@ -32,6 +32,7 @@ NSB_EXPORT int nsbox_layerset_new(nsbox_layerset **out)
 	ls = calloc(1, sizeof(*ls));
 	if (!ls)
 		return nsb_oom();
+	ls->store_fd = -EBADF;
 	*out = ls;
 	return 0;
 }
@@ -42,6 +43,7 @@ NSB_EXPORT void nsbox_layerset_free(nsbox_layerset *ls)
 		return;
 	if (ls->mounted && ls->merged)
 		(void)umount2(ls->merged, MNT_DETACH | UMOUNT_NOFOLLOW);
+	NSB_CLOSE(ls->store_fd);
 	nsb_strv_free(ls->lowers);
 	nsb_strv_free(ls->shorts);
 	free(ls->upper);
@@ -150,6 +152,7 @@ NSB_EXPORT int nsbox_layerset_new_from_store(nsbox_layerset **out, nsbox_layer_s
 	ls = calloc(1, sizeof(*ls));
 	if (!ls)
 		return nsb_oom();
+	ls->store_fd = -EBADF;
 	r = nsb_ls_lock(st, LOCK_SH);
 	if (r < 0)
 		return r;
@@ -203,6 +206,9 @@ NSB_EXPORT int nsbox_layerset_new_from_store(nsbox_layerset **out, nsbox_layer_s
 			return nsb_oom();
 	}
 	ls->store = strdup(st->path);
+	ls->store_fd = open(st->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ls->store_fd < 0)
+		return nsb_set_error(NSB_NEG_ERRNO(), "layer set of %s: open %s", id, st->path);
 	ls->default_merged = nsb_strdup_printf("%s/%s/merged", st->path, id);
 	if (!ls->store || !ls->default_merged)
 		return nsb_oom();
