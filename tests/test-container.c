@@ -27,6 +27,8 @@
 
 #include <nsbox/nsbox.h>
 
+#include "container-internal.h"
+#include "error.h"
 #include "helpers/nsbt.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -926,7 +928,7 @@ START_TEST(enter_running_container)
 
 	/* only some kinds, and a cwd of our own */
 	ck_assert_int_eq(nsbox_container_new(&e), 0);
-	const char *argv2[] = {"/bin/sh", "-c", "test \"$(hostname)\" = entered && pwd", NULL};
+	const char *argv2[] = {"/bin/sh", "-c", "test \"$(hostname)\" = entered && test \"$(pwd)\" = /etc", NULL};
 	ck_assert_int_eq(nsbox_container_set_argv(e, argv2), 0);
 	ck_assert_int_eq(nsbox_container_set_cwd(e, "/etc"), 0);
 	ck_assert_int_eq(nsbox_container_enter(e, c, NSBOX_NS_USER | NSBOX_NS_UTS | NSBOX_NS_MOUNT,
@@ -979,6 +981,69 @@ START_TEST(enter_by_pid_and_failures)
 	nsbox_container_free(c);
 	nsbox_container_free(e);
 	assert_no_children();
+}
+END_TEST
+
+/* ---- the integration points of issue 7 (internal API) ---------------------- */
+
+struct hook_seen {
+	pid_t pid;
+	int pidfd_ok;
+	int netns_differs;
+};
+
+static int record_hook(nsbox_container *c, pid_t pid, int pidfd, void *userdata)
+{
+	struct hook_seen *seen = userdata;
+	char path[64], a[64] = "", b[64] = "";
+
+	(void)c;
+	seen->pid = pid;
+	seen->pidfd_ok = syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (readlink(path, a, sizeof(a) - 1) > 0 && readlink("/proc/self/ns/net", b, sizeof(b) - 1) > 0)
+		seen->netns_differs = strcmp(a, b) != 0;
+	return 0;
+}
+
+static int failing_hook(nsbox_container *c, pid_t pid, int pidfd, void *userdata)
+{
+	(void)c;
+	(void)pid;
+	(void)pidfd;
+	(void)userdata;
+	return nsb_set_error(-ENODEV, "make veth");
+}
+
+START_TEST(parent_hooks_and_root_mount_fd)
+{
+	NSBT_REQUIRE_ROOT();
+	struct hook_seen seen = {0};
+	nsbox_container *c = box_new();
+	pid_t pid = 0;
+	int fd;
+	char *out;
+
+	/* a parent step sees the child between clone and "go on" */
+	ck_assert_int_eq(nsb_container_add_parent_hook(c, "record", record_hook, &seen), 0);
+	/* a pre-made detached mount as the root (what a layerset's fsmount gives) */
+	fd = (int)syscall(SYS_open_tree, AT_FDCWD, rootfs, 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(nsb_container_set_root_mount_fd(c, fd), 0);
+	out = run_sh(c, "echo $$; ls /bin/busybox", 0);
+	ck_assert_str_eq(out, "1\n/bin/busybox\n");
+	ck_assert_int_eq(nsbox_container_get_pid(c, &pid), 0);
+	ck_assert_int_eq(seen.pid, pid);
+	ck_assert_int_eq(seen.pidfd_ok, 1);
+	ck_assert_int_eq(seen.netns_differs, 1);
+	free(out);
+	nsbox_container_free(c);
+
+	/* a failing parent step fails the start and leaves nothing */
+	c = box_new();
+	box_argv_sh(c, "true");
+	ck_assert_int_eq(nsb_container_add_parent_hook(c, "attach network", failing_hook, NULL), 0);
+	expect_start_failure(c, -ENODEV, "attach network: make veth: No such device");
 }
 END_TEST
 
@@ -1190,6 +1255,11 @@ static Suite *container_suite(void)
 	tcase_add_checked_fixture(tc, setup_rootfs, teardown_rootfs);
 	tcase_add_test(tc, enter_running_container);
 	tcase_add_test(tc, enter_by_pid_and_failures);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("integration-points");
+	tcase_add_checked_fixture(tc, setup_rootfs, teardown_rootfs);
+	tcase_add_test(tc, parent_hooks_and_root_mount_fd);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad-input");
