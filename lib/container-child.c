@@ -312,6 +312,27 @@ static int run_op(int rootfd, const struct nsb_op *op)
 	}
 }
 
+/*
+ * The caller blocked every signal around the clone, so no handler copied
+ * from the parent (a Go or Python runtime's) can run here. Reset every
+ * disposition to the default (an ignored SIGPIPE must not leak into the
+ * program either), then unblock everything.
+ */
+static void reset_signals(void)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} dfl = {0};
+	uint64_t empty = 0;
+
+	for (int sig = 1; sig < 65; sig++)
+		(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof(uint64_t));
+}
+
 static void wait_go_on(const struct nsb_plan *p)
 {
 	char b;
@@ -461,6 +482,7 @@ void nsb_container_child_main(const struct nsb_plan *p)
 	mode_t old_umask;
 
 	child_report_fd = p->report_fd;
+	reset_signals();
 	for (int i = 0; i < 2; i++)
 		if (p->child_close[i] >= 0)
 			syscall(SYS_close, p->child_close[i]);
@@ -578,6 +600,7 @@ void nsb_container_enter_child_main(const struct nsb_plan *p)
 	int status;
 
 	child_report_fd = p->report_fd;
+	reset_signals();
 	for (int i = 0; i < 2; i++)
 		if (p->child_close[i] >= 0)
 			syscall(SYS_close, p->child_close[i]);

@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -869,9 +870,15 @@ static pid_t clone_child(int flags, int *pidfd, const struct nsb_plan *plan,
 			 __attribute__((noreturn)) void (*child)(const struct nsb_plan *))
 {
 	struct clone_args args;
+	sigset_t all, old;
 	long pid;
-	int fd = -1;
+	int fd = -1, saved;
 
+	/* Block every signal across the clone (restored right after, as
+	 * posix_spawn does): the child resets the dispositions before it lets
+	 * any signal in, so no handler of the caller ever runs in it. */
+	sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
 	memset(&args, 0, sizeof(args));
 	args.flags = (uint64_t)flags | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&fd;
@@ -883,8 +890,10 @@ static pid_t clone_child(int flags, int *pidfd, const struct nsb_plan *plan,
 	}
 	if (pid == 0)
 		child(plan);
+	saved = errno;
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
-		return NSB_NEG_ERRNO();
+		return nsb_negerrno(saved);
 	if (fd < 0) {
 		fd = nsb_sys_pidfd_open((pid_t)pid, 0);
 		if (fd < 0)

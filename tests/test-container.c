@@ -437,6 +437,31 @@ START_TEST(caps_and_no_new_privs_in_status)
 }
 END_TEST
 
+START_TEST(signals_reset_in_container)
+{
+	NSBT_REQUIRE_ROOT();
+	nsbox_container *c = box_new();
+	const char *argv[] = {"/bin/grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status", NULL};
+	sigset_t set;
+	char *out;
+
+	/* Like a Python host: SIGPIPE ignored; and a blocked signal. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+	ck_assert_int_eq(nsbox_container_set_argv(c, argv), 0);
+	out = run_capture(c, NULL);
+	ck_assert_str_eq(out, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+	free(out);
+	/* the caller's own mask is back as it was */
+	ck_assert_int_eq(pthread_sigmask(SIG_BLOCK, NULL, &set), 0);
+	ck_assert_int_eq(sigismember(&set, SIGUSR1), 1);
+	ck_assert_int_eq(sigismember(&set, SIGTERM), 0);
+	nsbox_container_free(c);
+}
+END_TEST
+
 START_TEST(masked_and_readonly_paths)
 {
 	NSBT_REQUIRE_ROOT();
@@ -1231,6 +1256,7 @@ static Suite *container_suite(void)
 	tcase_add_checked_fixture(tc, setup_rootfs, teardown_rootfs);
 	tcase_add_test(tc, only_passed_fds_are_open);
 	tcase_add_test(tc, caps_and_no_new_privs_in_status);
+	tcase_add_test(tc, signals_reset_in_container);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
