@@ -161,10 +161,17 @@ int nsbox_container_add_uid_map(nsbox_container *c, uint32_t inside, uint32_t ou
 				uint32_t count);
 
 /**
- * nsbox_container_add_gid_map - add a range to the gid map; as nsbox_container_add_uid_map()
+ * nsbox_container_add_gid_map - add a range to the gid map (needs NSBOX_NS_USER)
+ * @c:       the handle
+ * @inside:  first gid inside
+ * @outside: first gid outside (in the caller's user namespace)
+ * @count:   number of ids, at least 1
  *
- * setgroups(2) is denied in the container when the caller lacks CAP_SETGID
- * (the kernel requires it for such a map).
+ * As nsbox_container_add_uid_map(). setgroups(2) is denied in the
+ * container when the caller lacks CAP_SETGID (the kernel requires it for
+ * such a map).
+ *
+ * Return: 0, or -EINVAL (count 0, overflow, overlap), -E2BIG, -EBUSY, -ECHILD.
  * Since: NSBOX_0.1
  */
 int nsbox_container_add_gid_map(nsbox_container *c, uint32_t inside, uint32_t outside,
@@ -451,7 +458,12 @@ int nsbox_container_enter(nsbox_container *c, nsbox_container *target, uint32_t 
 
 /**
  * nsbox_container_enter_pid - as nsbox_container_enter(), for any process
- * @pid: the process whose namespaces are joined
+ * @c:             the program to run, as for nsbox_container_enter()
+ * @pid:           the process whose namespaces are joined (through a pidfd,
+ *                 checked alive after its namespaces were opened)
+ * @ns:            the NSBOX_NS_* kinds to join
+ * @out_exit_code: as for nsbox_container_wait()
+ * @out_signal:    as for nsbox_container_wait()
  *
  * Return: as nsbox_container_enter(); -ESRCH when @pid does not exist.
  * Since: NSBOX_0.1
