@@ -607,8 +607,9 @@ void nsb_container_enter_child_main(const struct nsb_plan *p)
 	old_umask = (mode_t)syscall(SYS_umask, 0);
 	syscall(SYS_umask, old_umask);
 
-	if (p->enter_flags && syscall(SYS_setns, p->enter_pidfd, p->enter_flags) < 0) {
-		if (errno != EINVAL)
+	if (p->enter_flags &&
+	    (p->enter_pidfd < 0 || syscall(SYS_setns, p->enter_pidfd, p->enter_flags) < 0)) {
+		if (p->enter_pidfd >= 0 && errno != EINVAL)
 			child_fail(NSB_STEP_SETNS, errno, -1);
 		/* No setns on a pidfd (before 5.8): one by one, user first. */
 		for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {

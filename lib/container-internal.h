@@ -207,6 +207,9 @@ struct nsbox_container {
 		char *name;
 	} hooks[NSB_MAX_HOOKS];
 	size_t nhooks;
+	/* Test knobs: take the paths of older kernels (clone(2) + pidfd_open
+	 * instead of clone3; setns one namespace at a time instead of a pidfd). */
+	bool test_no_clone3, test_no_pidfd_setns;
 
 	/* state */
 	bool started, reaped;

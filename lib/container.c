@@ -866,7 +866,7 @@ static void remove_new_targets(const struct nsb_plan *plan, char **list)
 }
 
 /* clone3(CLONE_PIDFD) or clone(2) + pidfd_open; the child never returns. */
-static pid_t clone_child(int flags, int *pidfd, const struct nsb_plan *plan,
+static pid_t clone_child(int flags, bool no_clone3, int *pidfd, const struct nsb_plan *plan,
 			 __attribute__((noreturn)) void (*child)(const struct nsb_plan *))
 {
 	struct clone_args args;
@@ -883,7 +883,12 @@ static pid_t clone_child(int flags, int *pidfd, const struct nsb_plan *plan,
 	args.flags = (uint64_t)flags | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&fd;
 	args.exit_signal = SIGCHLD;
-	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (no_clone3) {
+		pid = -1;
+		errno = ENOSYS;
+	} else {
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+	}
 	if (pid < 0 && (errno == ENOSYS || errno == E2BIG)) {
 		pid = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
 		fd = -1;
@@ -944,7 +949,7 @@ static int start(nsbox_container *c)
 	plan->child_close[0] = rep_r;
 	plan->child_close[1] = sync_w;
 
-	pid = clone_child(plan->clone_flags, &pidfd, plan, nsb_container_child_main);
+	pid = clone_child(plan->clone_flags, c->test_no_clone3, &pidfd, plan, nsb_container_child_main);
 	if (pid < 0) {
 		nsb_container_plan_free(plan);
 		return nsb_set_error(pid, "start container: clone");
@@ -1140,6 +1145,8 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 		}
 	}
 	plan->enter_flags = flags;
+	if (c->test_no_pidfd_setns)
+		plan->enter_pidfd = -1; /* the child joins one by one */
 	plan->become_root = (flags & CLONE_NEWUSER) && !c->user_set;
 	if (ns & NSBOX_NS_MOUNT) {
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
@@ -1167,7 +1174,7 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 	plan->report_fd = rep_w;
 	plan->child_close[0] = rep_r;
 
-	helper = clone_child(0, &helper_pidfd, plan, nsb_container_enter_child_main);
+	helper = clone_child(0, c->test_no_clone3, &helper_pidfd, plan, nsb_container_enter_child_main);
 	if (helper < 0) {
 		r = nsb_set_error(helper, "enter pid %d: fork", (int)pid);
 		goto out;

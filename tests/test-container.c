@@ -1072,6 +1072,39 @@ START_TEST(parent_hooks_and_root_mount_fd)
 }
 END_TEST
 
+START_TEST(older_kernel_paths)
+{
+	NSBT_REQUIRE_ROOT();
+	nsbox_container *c = box_new(), *e = NULL;
+	int pidfd = -1, code = -1;
+	const char *argv[] = {"/bin/sh", "-c", "test \"$(hostname)\" = old-kernel && test \"$(id -u)\" = 0 "
+					      "&& grep -q sleep /proc/1/cmdline",
+			      NULL};
+
+	/* clone(2) + pidfd_open instead of clone3(CLONE_PIDFD) */
+	c->test_no_clone3 = true;
+	ck_assert_int_eq(nsbox_container_set_namespaces(c, NSBOX_NS_ALL), 0);
+	ck_assert_int_eq(nsbox_container_add_uid_map(c, 0, 100000, 65536), 0);
+	ck_assert_int_eq(nsbox_container_add_gid_map(c, 0, 100000, 65536), 0);
+	ck_assert_int_eq(nsbox_container_set_hostname(c, "old-kernel"), 0);
+	box_argv_sh(c, "exec sleep 100");
+	ck_assert_int_eq(nsbox_container_start(c), 0);
+	ck_assert_int_eq(nsbox_container_get_pidfd(c, &pidfd), 0);
+	ck_assert_int_ge(pidfd, 0);
+
+	/* setns one namespace at a time, user namespace first */
+	ck_assert_int_eq(nsbox_container_new(&e), 0);
+	e->test_no_pidfd_setns = true;
+	e->test_no_clone3 = true;
+	ck_assert_int_eq(nsbox_container_set_argv(e, argv), 0);
+	ck_assert_int_eq(nsbox_container_enter(e, c, NSBOX_NS_ALL, &code, NULL), 0);
+	ck_assert_int_eq(code, 0);
+	nsbox_container_free(e);
+	nsbox_container_free(c);
+	assert_no_children();
+}
+END_TEST
+
 /* ---- bad input ------------------------------------------------------------ */
 
 START_TEST(bad_input)
@@ -1286,6 +1319,7 @@ static Suite *container_suite(void)
 	tc = tcase_create("integration-points");
 	tcase_add_checked_fixture(tc, setup_rootfs, teardown_rootfs);
 	tcase_add_test(tc, parent_hooks_and_root_mount_fd);
+	tcase_add_test(tc, older_kernel_paths);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad-input");
