@@ -225,7 +225,10 @@ struct nsbox_container {
 int nsb_container_add_parent_hook(nsbox_container *c, const char *name, nsb_container_hook_fn fn,
 				  void *userdata);
 /* Use a detached mount (from fsmount/open_tree, fd taken over) as the root;
- * it is attached on the directory set with nsbox_container_set_root(). */
+ * the child attaches it (move_mount) on the directory set with
+ * nsbox_container_set_root(), inside its own mount namespace, instead of
+ * cloning that directory. The handle closes the fd after a successful
+ * start, so the mount lives exactly as long as the container. */
 int nsb_container_set_root_mount_fd(nsbox_container *c, int fd);
 
 /* container-prepare.c */

@@ -984,6 +984,8 @@ static int start(nsbox_container *c)
 	nsb_container_plan_free(plan);
 	c->started = true;
 	close_passed_fds(c);
+	/* The container holds its root mount now; it goes away with it. */
+	NSB_CLOSE(c->root_mount_fd);
 	return 0;
 }
 
