@@ -247,7 +247,8 @@ static int mount_short_links(nsbox_layerset *ls, const char *target, const char 
 					 what, ls->n_lowers);
 	if (use_short)
 		c.store_fd = ls->store_fd;
-	pid = clone(mount_child_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	/* No exit signal: the caller's SIGCHLD handling never sees the helper. */
+	pid = clone(mount_child_fn, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | CLONE_FILES, &c);
 	if (pid < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "%s: clone a helper for mount(2)", what);
 	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)

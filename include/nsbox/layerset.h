@@ -357,8 +357,10 @@ int nsbox_layerset_set_upper(nsbox_layerset *ls, const char *upper, const char *
  * @ls:     the set; must not be NULL
  * @method: NSBOX_LAYERSET_MOUNT_AUTO (default), _LOWERDIR_PLUS or _SHORT_LINKS
  *
- * Short links need a store set (nsbox_layerset_new_from_store()); the
- * option string of mount(2) holds one page, about 128 layers.
+ * Short links name a store set's layers by their l/ links, relative to the
+ * store (a plain set names its directories in full); the option string of
+ * mount(2) holds one page, about 128 layers. The caller's working directory
+ * is never changed (a CLONE_VFORK helper does the mount(2) call).
  *
  * Return: 0, or -EINVAL for an unknown method.
  *
