@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -146,8 +147,24 @@ int nsb_nl_link_get(nsbox_netlink *nl, const char *name, struct nsb_nl_link *out
 int nsb_nl_link_index(nsbox_netlink *nl, const char *name)
 {
 	struct nsb_nl_link l;
-	int r = nsb_nl_link_get(nl, name, &l);
+	struct ifreq ifr;
+	int r;
 
+	/*
+	 * The fast path: SIOCGIFINDEX on the rtnetlink socket itself. Netlink
+	 * sockets pass interface ioctls on to the device layer of the
+	 * socket's own namespace, so this answers for the handle's namespace
+	 * with one syscall and no message to build or parse. Should a kernel
+	 * refuse the ioctl, ask with RTM_GETLINK.
+	 */
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+	if (ioctl(mnl_socket_get_fd(nl->sock), SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex > 0)
+		return ifr.ifr_ifindex;
+	nl->ext[0] = '\0';
+	if (errno == ENODEV)
+		return nsb_nl_fail(nl, -ENODEV, "find link %s", name);
+	r = nsb_nl_link_get(nl, name, &l);
 	if (r < 0)
 		return nsb_nl_fail(nl, r, "find link %s", name);
 	return l.index;
@@ -234,26 +251,27 @@ int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *mast
 	int r;
 
 	if (master) {
-		/* One lookup gives both the index and the kind. */
-		r = nsb_nl_link_get(nl, master, &m);
-		if (r < 0)
-			return nsb_nl_fail(nl, r, "set master of %s to %s: find %s", name, master,
-					   master);
-		if (strcmp(m.kind, "bridge") != 0)
-			return nsb_set_error_msg(-EOPNOTSUPP,
-						 "set master of %s to %s: %s is not a bridge "
-						 "(kind \"%s\")",
-						 name, master, master, m.kind[0] ? m.kind : "none");
+		m.index = nsb_nl_link_index(nl, master);
+		if (m.index < 0)
+			return nsb_prefix_error(m.index, "set master of %s to %s", name, master);
 	}
 	nlh = link_msg(nl, RTM_SETLINK, 0, name, NULL);
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)m.index);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
-	if (r < 0) {
-		if (master)
-			return nsb_nl_fail(nl, r, "set master of %s to %s", name, master);
+	if (r >= 0)
+		return 0;
+	if (!master)
 		return nsb_nl_fail(nl, r, "detach %s from its master", name);
-	}
-	return 0;
+	/*
+	 * The kernel refuses masters that take no ports (-EOPNOTSUPP) without
+	 * saying why; only then is the master's kind worth a lookup, to say so.
+	 */
+	if (r == -EOPNOTSUPP && nsb_nl_link_get(nl, master, &m) >= 0 &&
+	    strcmp(m.kind, "bridge") != 0)
+		return nsb_set_error_msg(-EOPNOTSUPP,
+					 "set master of %s to %s: %s is not a bridge (kind \"%s\")",
+					 name, master, master, m.kind[0] ? m.kind : "none");
+	return nsb_nl_fail(nl, r, "set master of %s to %s", name, master);
 }
 
 int nsb_nl_link_set_updown(nsbox_netlink *nl, const char *name, bool up)

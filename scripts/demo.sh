@@ -38,6 +38,8 @@ step "cgroup: a busy loop held to 20% of a CPU (cpu quota 20000/100000)"
 "$ex/ex-cgroup-cpu"
 
 # --- netlink steps (issue 5) ---
+step "NET: a bridge, veth pairs into two namespaces, and a ping between them (ex-net)"
+"$ex/ex-net"
 
 # --- container steps (issue 6) ---
 ctr_tmp=$(mktemp -d /tmp/nsbox-demo-container-XXXXXX)

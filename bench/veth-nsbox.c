@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* bench/veth with libnsbox: a bridge and N veth pairs, host end on the
+ * bridge, both ends up, an IPv4 address on each peer. */
+#include <nsbox/netlink.h>
+
+#include "veth-common.h"
+
+int main(int argc, char **argv)
+{
+	char host[16], peer[16], cidr[32];
+	nsbox_netlink *nl = NULL;
+	int ipv6, n = bench_setup(argc, argv, &ipv6);
+	double t0;
+
+#define CK(x)                                                                                      \
+	do {                                                                                       \
+		int _r = (x);                                                                      \
+		if (_r < 0) {                                                                      \
+			fprintf(stderr, "%s\n", nsbox_last_error());                               \
+			return 1;                                                                  \
+		}                                                                                  \
+	} while (0)
+
+	CK(nsbox_netlink_new(&nl));
+	CK(nsbox_netlink_add_bridge(nl, "br0"));
+	CK(nsbox_netlink_set_up(nl, "br0"));
+	t0 = bench_now_ms();
+	for (int i = 0; i < n; i++) {
+		bench_names(i, host, peer, cidr);
+		CK(nsbox_netlink_add_veth(nl, host, peer, -1));
+		CK(nsbox_netlink_set_master(nl, host, "br0"));
+		CK(nsbox_netlink_set_up(nl, host));
+		CK(nsbox_netlink_set_up(nl, peer));
+		CK(nsbox_netlink_add_addr(nl, peer, cidr, 0));
+	}
+	bench_report("libnsbox", n, ipv6, bench_now_ms() - t0);
+	nsbox_netlink_free(nl);
+	return 0;
+}
