@@ -490,14 +490,10 @@ static int newlayer_begin(nsbox_layer_store *st, const char *what, const char *i
 	if (layer_exists(st, nl->id)) {
 		r = nsb_set_error_msg(-EEXIST, "%s: layer %s exists already in %s", what, nl->id,
 				      st->path);
-	} else if (parent) {
-		nsb_autostrv char **chain = NULL;
-		r = nsb_ls_chain(st, parent, &chain);
-		if (r == -ENOENT && !layer_exists(st, parent))
-			r = nsb_set_error_msg(-ENOENT, "%s: parent layer %s does not exist in %s",
-					      what, parent, st->path);
-		else if (r < 0)
-			r = nsb_prefix_error(r, "%s", what);
+	} else if (parent && !layer_exists(st, parent)) {
+		/* The whole chain is checked (loops, gaps) when the layer is complete. */
+		r = nsb_set_error_msg(-ENOENT, "%s: parent layer %s does not exist in %s", what,
+				      parent, st->path);
 	}
 	if (r >= 0) {
 		snprintf(nl->tmp, sizeof(nl->tmp), NSB_LS_TMP_PREFIX "%s", rnd);

@@ -310,6 +310,10 @@ START_TEST(bad_ids_and_parents)
 	ck_assert_int_eq(nsbox_layer_store_open(NULL, dir, 0), -EINVAL);
 	ck_assert_int_eq(nsbox_layer_store_import_tar(st, "t", NULL, -1, NULL), -EBADF);
 	ck_assert_int_eq(nsbox_layer_store_remove_layer(st, "missing"), -ENOENT);
+	ck_assert_ptr_null(nsbox_layer_store_path(NULL));
+	ck_assert_int_eq(nsbox_layer_store_list(st, NULL), -EINVAL);
+	ck_assert_int_eq(nsbox_layer_store_commit(st, "missing", NULL, NULL), -ENOENT);
+	ck_assert_int_eq(nsbox_layer_store_import_dir(st, "x", NULL, NULL, NULL), -EINVAL);
 
 	after = snapshot(nsbox_layer_store_path(st), 0);
 	ck_assert_str_eq(before, after); /* nothing changed on disk */
