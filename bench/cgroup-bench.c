@@ -283,6 +283,44 @@ static const struct impl impls[] = {
 	{"tools", tools_create, tools_limits, tools_attach, tools_destroy},
 };
 
+/*
+ * "interleaved": even groups by the direct program, odd groups by libnsbox,
+ * alternating call by call, so both see the same machine noise.
+ */
+static void phase2(void (*fa)(int), void (*fb)(int), double *ta, double *tb)
+{
+	for (int i = 0; i < n_groups; i++) {
+		double t0 = now_ms();
+		(i % 2 ? fb : fa)(i);
+		*(i % 2 ? tb : ta) += now_ms() - t0;
+	}
+}
+
+static int interleaved(void)
+{
+	double a[4] = {0}, b[4] = {0};
+	int half = n_groups / 2;
+
+	phase2(direct_create, nsbox_create, &a[0], &b[0]);
+	phase2(direct_limits, nsbox_limits, &a[1], &b[1]);
+	for (int i = 0; i < n_groups; i++) {
+		sleepers[i] = fork();
+		if (sleepers[i] < 0)
+			die("fork");
+		if (sleepers[i] == 0) {
+			for (;;)
+				pause();
+		}
+	}
+	phase2(direct_attach, nsbox_attach, &a[2], &b[2]);
+	phase2(direct_destroy, nsbox_destroy, &a[3], &b[3]);
+	printf("direct-interleaved %d %.4f %.4f %.4f %.4f %.4f\n", n_groups, a[0] / half, a[1] / half,
+	       a[2] / half, a[3] / half, (a[0] + a[1] + a[2] + a[3]) / half);
+	printf("nsbox-interleaved %d %.4f %.4f %.4f %.4f %.4f\n", n_groups, b[0] / half, b[1] / half,
+	       b[2] / half, b[3] / half, (b[0] + b[1] + b[2] + b[3]) / half);
+	return 0;
+}
+
 static double phase(void (*fn)(int))
 {
 	double t0 = now_ms();
@@ -297,13 +335,21 @@ int main(int argc, char **argv)
 	const struct impl *im = NULL;
 	double c, l, a, d;
 
-	if (argc != 3 || (n_groups = atoi(argv[2])) <= 0) {
-		fprintf(stderr, "usage: cgroup-bench nsbox|nsbox-all|direct|tools N\n");
+	if (argc != 3 || (n_groups = atoi(argv[2])) <= 1) {
+		fprintf(stderr, "usage: cgroup-bench nsbox|nsbox-all|direct|direct-reap-late|tools|interleaved N\n");
 		return 2;
 	}
 	for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++)
 		if (strcmp(argv[1], impls[k].name) == 0)
 			im = &impls[k];
+	if (strcmp(argv[1], "interleaved") == 0) {
+		read_self();
+		sleepers = calloc((size_t)n_groups, sizeof(pid_t));
+		cgs = calloc((size_t)n_groups, sizeof(*cgs));
+		if (!sleepers || !cgs)
+			die("calloc");
+		return interleaved();
+	}
 	if (!im) {
 		fprintf(stderr, "cgroup-bench: unknown mode %s\n", argv[1]);
 		return 2;

@@ -1212,6 +1212,9 @@ static int need(nsbox_cgroup *cg, uint32_t bit, const char *what, struct cg_hier
 	if (r < 0)
 		return r;
 	*out = hier_of(cg, bit);
+	/* CPU usage is a core feature of every v2 group. */
+	if (!*out && bit == NSBOX_CGROUP_CPUACCT && cg->v2 >= 0)
+		*out = &cg->h[cg->v2];
 	if (!*out)
 		return nsb_set_error_msg(-EOPNOTSUPP,
 					 "%s of cgroup %s: no %s controller is available to this group "
@@ -2007,6 +2010,10 @@ static bool wait_pidfds(int *fds, size_t n, uint64_t deadline)
  */
 static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *what)
 {
+	/* Without confirm (destroy, which checks by rmdir: EBUSY while tasks
+	 * remain in any hierarchy), the first round reads one hierarchy only:
+	 * the v2 group if covered, else the first v1 one. */
+	struct cg_hier *quick = confirm ? NULL : cg->v2 >= 0 ? &cg->h[cg->v2] : &cg->h[0];
 	uint64_t deadline = cgroup_now_us() + cg->timeout_us;
 	struct cg_hier *v2 = cg->v2 >= 0 ? &cg->h[cg->v2] : NULL;
 	struct cg_hier *fz = NULL;
@@ -2023,7 +2030,19 @@ static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *wh
 		size_t nfds = 0;
 		bool waited = false;
 
-		r = collect_pids(cg, true, &all, what);
+		if (quick) {
+			r = pidvec_add_file(&all, quick->dfd);
+			if (r == -ENOENT)
+				r = explain_enoent(cg, quick, "cgroup.procs", what);
+			else if (r < 0)
+				r = r == -ENOMEM ? nsb_oom()
+						 : nsb_set_error(r, "%s: read %s/cgroup.procs", what,
+								 quick->path);
+			pidvec_uniq(&all);
+			quick = NULL;
+		} else {
+			r = collect_pids(cg, true, &all, what);
+		}
 		if (r == 0 && have_kill && all.n) {
 			r = pidvec_add_tree(&in_v2, v2->dfd, 0);
 			if (r < 0)

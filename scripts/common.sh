@@ -10,6 +10,7 @@ NSBOX_PACKAGES=(
 	libmnl-dev libarchive-dev check libsubunit-dev libnl-route-3-dev libcap-dev
 	busybox-static mandoc man-db iproute2 iputils-ping kmod procps psmisc
 	binutils util-linux
+	cgroup-tools
 )
 
 nsbox_install_packages() {

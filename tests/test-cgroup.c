@@ -972,6 +972,13 @@ START_TEST(v2_clone_into_cgroup)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(pids[0], pid);
 	nsbox_free(pids);
+	/* CPU usage comes from the v2 group's own cpu.stat (a core file). */
+	{
+		uint64_t us = 1;
+		ck_assert_int_eq(nsbox_cgroup_stat(cg, NSBOX_CGROUP_STAT_CPU_USAGE_US, &us), 0);
+		ck_assert_int_eq(nsbox_cgroup_stat(cg, NSBOX_CGROUP_STAT_PIDS_CURRENT, &us),
+				 -EOPNOTSUPP);
+	}
 	destroy_cg(cg);
 	reap(pid);
 	/* Destroyed: no fd any more. */
