@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -448,6 +449,19 @@ int nsbt_main(Suite *s, const char *t)
 	int failed, leftovers = 0;
 
 	snprintf(tag, sizeof(tag), "%s", t);
+	/*
+	 * Two runs of one suite at once (two build trees) would see each
+	 * other's tagged directories as leftovers: take turns, by a lock on
+	 * the suite's source file. The lock goes away with the process.
+	 */
+	const char *srcroot = getenv("NSBT_SOURCE_ROOT");
+	if (srcroot) {
+		char lockpath[PATH_MAX];
+		snprintf(lockpath, sizeof(lockpath), "%s/tests/test-%s.c", srcroot, t);
+		int lfd = open(lockpath, O_RDONLY | O_CLOEXEC);
+		if (lfd >= 0)
+			(void)flock(lfd, LOCK_EX);
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* Orphans of a test become our children, so the leftover check sees them. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
