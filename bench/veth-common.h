@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static inline void bench_die(const char *what, int err)
@@ -63,10 +64,19 @@ static inline double bench_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static inline void bench_report(const char *tool, int n, int ipv6, double ms)
+/* CPU time (user + system) of this process so far. */
+static inline double bench_cpu_ms(void)
 {
-	printf("%s n=%d ipv6=%s total_ms=%.1f per_pair_ms=%.3f\n", tool, n, ipv6 ? "on" : "off",
-	       ms, ms / n);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+static inline void bench_report(const char *tool, int n, int ipv6, double ms, double cpu_ms)
+{
+	printf("%s n=%d ipv6=%s total_ms=%.1f per_pair_ms=%.3f cpu_per_pair_ms=%.3f\n", tool, n,
+	       ipv6 ? "on" : "off", ms, ms / n, cpu_ms / n);
 }
 
 #endif

@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	char host[16], peer[16], cidr[32];
 	int ipv6, n = bench_setup(argc, argv, &ipv6);
 	int br = 0, one = 1;
-	double t0;
+	double t0, c0;
 
 	nl = mnl_socket_open(NETLINK_ROUTE);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
@@ -88,6 +88,7 @@ int main(int argc, char **argv)
 	}
 
 	t0 = bench_now_ms();
+	c0 = bench_cpu_ms();
 	for (int i = 0; i < n; i++) {
 		struct ifinfomsg *ifi;
 		struct ifaddrmsg *ifa;
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 			talk(nlh, NULL, NULL);
 		}
 	}
-	bench_report("libmnl-minimal", n, ipv6, bench_now_ms() - t0);
+	bench_report("libmnl-minimal", n, ipv6, bench_now_ms() - t0, bench_cpu_ms() - c0);
 	mnl_socket_close(nl);
 	return 0;
 }

@@ -10,7 +10,7 @@ int main(int argc, char **argv)
 	char host[16], peer[16], cidr[32];
 	nsbox_netlink *nl = NULL;
 	int ipv6, n = bench_setup(argc, argv, &ipv6);
-	double t0;
+	double t0, c0;
 
 #define CK(x)                                                                                      \
 	do {                                                                                       \
@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	CK(nsbox_netlink_add_bridge(nl, "br0"));
 	CK(nsbox_netlink_set_up(nl, "br0"));
 	t0 = bench_now_ms();
+	c0 = bench_cpu_ms();
 	for (int i = 0; i < n; i++) {
 		bench_names(i, host, peer, cidr);
 		CK(nsbox_netlink_add_veth(nl, host, peer, -1));
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 		CK(nsbox_netlink_set_up(nl, peer));
 		CK(nsbox_netlink_add_addr(nl, peer, cidr, 0));
 	}
-	bench_report("libnsbox", n, ipv6, bench_now_ms() - t0);
+	bench_report("libnsbox", n, ipv6, bench_now_ms() - t0, bench_cpu_ms() - c0);
 	nsbox_netlink_free(nl);
 	return 0;
 }
