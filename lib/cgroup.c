@@ -360,7 +360,8 @@ static int layout_copy(const struct cg_layout *from, struct cg_layout *to)
 
 static void cache_drop(void)
 {
-	pthread_mutex_lock(&cache_lock);
+	if (pthread_mutex_trylock(&cache_lock) != 0)
+		return;
 	cgroup_layout_clear(&cache);
 	pthread_mutex_unlock(&cache_lock);
 }
@@ -382,9 +383,10 @@ static int detect_mounts_cached(struct cg_layout *l)
 	struct stat ns;
 	int r;
 
-	if (stat("/proc/self/ns/mnt", &ns) < 0)
+	/* Never wait for the lock: another thread may hold it, or may have held
+	 * it when this process was forked (then it stays locked here). */
+	if (stat("/proc/self/ns/mnt", &ns) < 0 || pthread_mutex_trylock(&cache_lock) != 0)
 		return detect_mounts(l);
-	pthread_mutex_lock(&cache_lock);
 	if (cache.n && cache_ns == ns.st_ino && cache_ns_dev == ns.st_dev) {
 		r = layout_copy(&cache, l);
 		pthread_mutex_unlock(&cache_lock);

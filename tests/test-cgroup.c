@@ -155,8 +155,11 @@ START_TEST(layout_detected)
 	ck_assert_int_eq(nsbox_cgroup_layout(NULL, &layout, &ctls), 0);
 	ck_assert_int_eq(nsbox_cgroup_layout(NULL, NULL, NULL), 0);
 	m = nsbt_cgroup_mount("memory");
-	if (m && nsbt_cgroup_mount(NULL))
+	p = nsbt_cgroup_mount(NULL);
+	if (m && p)
 		ck_assert_int_eq(layout, NSBOX_CGROUP_LAYOUT_HYBRID);
+	free(p);
+	p = NULL;
 	if (m) {
 		ck_assert(ctls & NSBOX_CGROUP_MEMORY);
 		ck_assert_int_eq(nsbox_cgroup_controller_mount(NULL, NSBOX_CGROUP_MEMORY, &p), 1);
@@ -1248,6 +1251,7 @@ START_TEST(v2_writer_no_internal_processes)
 	ASSERT_FILE(p, "cgroup.subtree_control", "+pids");
 	ck_assert(path_exists(leaf));
 	nsbox_cgroup_free(cg);
+	free(leaf);
 	/* A parent without the controller: the handle does not cover it. */
 	ck_assert_int_ge(asprintf(&leaf, "%s/q", t), 0);
 	ck_assert_int_eq(mkdir(leaf, 0755), 0);
