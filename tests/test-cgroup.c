@@ -989,6 +989,38 @@ START_TEST(v2_clone_into_cgroup)
 }
 END_TEST
 
+START_TEST(kill_refuses_own_group)
+{
+	nsbox_cgroup *cg;
+	char *p = NULL, *name;
+	pid_t pid;
+	int st;
+
+	REQUIRE_HYBRID();
+	cg = make_cg("self", NSBOX_CGROUP_PIDS);
+	ck_assert_int_eq(nsbox_cgroup_get_path(cg, NSBOX_CGROUP_PIDS, &p), 1);
+	name = strdup(strrchr(p, '/') + 1);
+	nsbox_free(p);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* The child's own handle on the same group, with itself inside. */
+		nsbox_cgroup *mine = NULL;
+		int ok = nsbox_cgroup_new(&mine, name, 0) == 0 &&
+			 nsbox_cgroup_set_controllers(mine, NSBOX_CGROUP_PIDS) == 0 &&
+			 nsbox_cgroup_open(mine) == 0 && nsbox_cgroup_attach(mine, getpid()) == 0 &&
+			 nsbox_cgroup_kill(mine) == -EDEADLK &&
+			 strstr(nsbox_last_error(), "calling process") != NULL &&
+			 nsbox_cgroup_destroy(mine) == -EDEADLK;
+		_exit(ok ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	free(name);
+	destroy_cg(cg);
+}
+END_TEST
+
 START_TEST(destroy_bounded_busy)
 {
 	nsbox_cgroup *cg;
@@ -1308,6 +1340,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(tc, v1_kill_forking_group);
 	tcase_add_test(tc, v1_kill_without_freezer);
 	tcase_add_test(tc, v2_kill_forking_group);
+	tcase_add_test(tc, kill_refuses_own_group);
 	tcase_add_test(tc, destroy_bounded_busy);
 	suite_add_tcase(s, tc);
 
