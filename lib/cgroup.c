@@ -1780,7 +1780,11 @@ static int collect_pids(nsbox_cgroup *cg, bool tree, struct pidvec *pv, const ch
 {
 	for (size_t i = 0; i < cg->nh; i++) {
 		struct cg_hier *h = &cg->h[i];
-		int r = tree ? pidvec_add_tree(pv, h->dfd, 0) : pidvec_add_file(pv, h->dfd);
+		int r;
+
+		if (h->dfd < 0)
+			continue; /* removed by a destroy that stopped half-way */
+		r = tree ? pidvec_add_tree(pv, h->dfd, 0) : pidvec_add_file(pv, h->dfd);
 		if (r == -ENOENT)
 			return explain_enoent(cg, h, "cgroup.procs", what);
 		if (r < 0)
@@ -2015,7 +2019,17 @@ static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *wh
 	/* Without confirm (destroy, which checks by rmdir: EBUSY while tasks
 	 * remain in any hierarchy), the first round reads one hierarchy only:
 	 * the v2 group if covered, else the first v1 one. */
-	struct cg_hier *quick = confirm ? NULL : cg->v2 >= 0 ? &cg->h[cg->v2] : &cg->h[0];
+	struct cg_hier *quick = NULL;
+
+	if (!confirm) {
+		if (cg->v2 >= 0 && cg->h[cg->v2].dfd >= 0)
+			quick = &cg->h[cg->v2];
+		for (size_t i = 0; i < cg->nh && !quick; i++)
+			if (cg->h[i].dfd >= 0)
+				quick = &cg->h[i];
+		if (!quick)
+			return 0; /* every hierarchy removed already (a retried destroy) */
+	}
 	uint64_t deadline = cgroup_now_us() + cg->timeout_us;
 	struct cg_hier *v2 = cg->v2 >= 0 ? &cg->h[cg->v2] : NULL;
 	struct cg_hier *fz = NULL;
@@ -2195,16 +2209,19 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 			for (;;) {
 				if (rmdir(h->path) == 0 || errno == ENOENT)
 					break;
+				r = NSB_NEG_ERRNO();
 				/* Busy: subgroups (children first), or tasks forked meanwhile. */
-				if (rm_subgroups(h->dfd, 0) == 0 &&
-				    (rmdir(h->path) == 0 || errno == ENOENT))
-					break;
-				if (errno == EBUSY) {
+				if (r == -EBUSY || r == -ENOTEMPTY) {
+					(void)rm_subgroups(h->dfd, 0);
+					if (rmdir(h->path) == 0 || errno == ENOENT)
+						break;
+					r = NSB_NEG_ERRNO();
+				}
+				if (r == -EBUSY) {
 					int q = kill_all(cg, true, true, "destroy");
 					if (q < 0)
 						return q;
 				}
-				r = NSB_NEG_ERRNO();
 				if (r != -EBUSY && r != -ENOTEMPTY)
 					return nsb_set_error(r, "destroy cgroup %s: rmdir %s", cg->name,
 							     h->path);
