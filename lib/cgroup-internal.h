@@ -119,4 +119,23 @@ bool cgroup_backoff(uint64_t deadline, unsigned *round);
 int cgroup_attach_pid(nsbox_cgroup *cg, pid_t pid);
 int cgroup_v2_dfd(const nsbox_cgroup *cg);
 
+/*
+ * For the container module (issue 7), lib/cgroup-copy.c: a deep copy of the
+ * group's directory in each covered hierarchy, taken from a live handle.
+ * Release with nsb_cgroup_desc_done(). 0, -EINVAL (not live), -ECHILD, -ENOMEM.
+ */
+struct nsb_cgroup_desc {
+	char *name;
+	int layout;            /* NSBOX_CGROUP_LAYOUT_* */
+	size_t n;
+	struct {
+		int version;   /* 1 or 2 */
+		uint32_t controllers;
+		char *path;    /* absolute directory of the group */
+	} h[CG_MAX_HIER];
+	int v2;                /* index of the cgroup2 hierarchy, or -1 */
+};
+int nsb_cgroup_describe(const nsbox_cgroup *cg, struct nsb_cgroup_desc *out);
+void nsb_cgroup_desc_done(struct nsb_cgroup_desc *d);
+
 #endif /* NSB_CGROUP_INTERNAL_H */

@@ -486,6 +486,18 @@ void nsb_container_child_main(const struct nsb_plan *p)
 	for (int i = 0; i < 2; i++)
 		if (p->child_close[i] >= 0)
 			syscall(SYS_close, p->child_close[i]);
+	/* Join the v1 groups first thing. Writing "0" to "tasks" moves the
+	 * (single-threaded) caller without the kernel's threadgroup lock, which
+	 * a pid written to cgroup.procs takes at the cost of an RCU grace
+	 * period (10+ ms). */
+	for (size_t i = 0; i < p->ncgroup_fds; i++) {
+		ssize_t n;
+		do
+			n = syscall(SYS_write, p->cgroup_fd[i], "0", 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			child_fail(NSB_STEP_CGROUP, n < 0 ? errno : EIO, (int)i);
+	}
 	wait_go_on(p);
 	if (p->unshare_cgroup && syscall(SYS_unshare, CLONE_NEWCGROUP) < 0)
 		child_fail(NSB_STEP_CGROUPNS, errno, -1);

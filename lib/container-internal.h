@@ -31,6 +31,11 @@
 
 #include <nsbox/container.h>
 
+#include "cgroup-internal.h"
+#include "layerset-internal.h"
+
+struct nsbox_netlink;
+
 #define NSB_MAX_ID_RANGES 340
 #define NSB_MAX_EXTRA_FDS 64
 #define NSB_MAX_RLIMITS 16
@@ -73,6 +78,7 @@ enum nsb_step {
 	NSB_STEP_SETNS,        /* enter: joining namespaces (index: kind bit or -1 for all) */
 	NSB_STEP_ENTER_ROOT,   /* enter: taking the target's root */
 	NSB_STEP_FORK,         /* enter: forking the program */
+	NSB_STEP_CGROUP,       /* joining plan.cgroup_fd[index] (a v1 hierarchy) */
 };
 
 /* Kinds of mount-table operations, done in order below the root. */
@@ -118,6 +124,11 @@ struct nsb_plan {
 	int child_close[2];   /* the parent's ends, closed first thing in the child */
 	bool unshare_cgroup;  /* unshare(CLONE_NEWCGROUP) after "go on", so the
 			       * cgroup ns root is the cgroup the parent steps chose */
+	/* issue 7: "tasks" files of the v1 groups to join, opened by the parent;
+	 * the child writes "0" (itself) to each first thing, before "go on" */
+	int cgroup_fd[CG_MAX_HIER];
+	const char *cgroup_path[CG_MAX_HIER]; /* for messages */
+	size_t ncgroup_fds;
 
 	bool become_root;     /* new user ns with 0 mapped: setresuid/gid(0) first */
 	const char *timens_offsets; /* "monotonic S N\nboottime S N\n" or NULL */
@@ -211,6 +222,28 @@ struct nsbox_container {
 	 * instead of clone3; setns one namespace at a time instead of a pidfd). */
 	bool test_no_clone3, test_no_pidfd_setns;
 
+	/* issue 7 (container-integrate.c): what the container copied from a
+	 * layer set, a cgroup and the network setters. */
+	bool has_layers;
+	bool layers_volatile;
+	struct nsb_layerset_desc layers;
+	bool has_cgroup;
+	struct nsb_cgroup_desc cgroup;
+	struct {
+		char *bridge, *cidr, *gateway, *ifname; /* bridge NULL: no network */
+		int host_nsfd;  /* owned dup, or -1 for the caller's namespace */
+	} net;
+	/* ... and what one start made (undone if it fails) */
+	char *start_root;       /* the mount point used for this start, or NULL */
+	bool start_root_fd;     /* root_mount_fd was made by this start (layers) */
+	int start_cgroup_fd;    /* v2 group for CLONE_INTO_CGROUP, or -1 */
+	int start_v1_fd[CG_MAX_HIER]; /* "tasks" of each v1 group, the child joins */
+	size_t start_n_v1;
+	bool start_v2_joined;   /* clone3 honoured CLONE_INTO_CGROUP */
+	struct nsbox_netlink *start_host_nl;
+	char start_veth[16];    /* host end made by this start, "" if none */
+	bool start_bridge_made;
+
 	/* state */
 	bool started, reaped;
 	pid_t pid;
@@ -230,6 +263,24 @@ int nsb_container_add_parent_hook(nsbox_container *c, const char *name, nsb_cont
  * cloning that directory. The handle closes the fd after a successful
  * start, so the mount lives exactly as long as the container. */
 int nsb_container_set_root_mount_fd(nsbox_container *c, int fd);
+
+/* The directory that becomes the root for this start: the layers' merged
+ * directory or the root set with nsbox_container_set_root(). */
+static inline const char *nsb_container_root(const nsbox_container *c)
+{
+	return c->start_root ? c->start_root : c->root;
+}
+
+/* container-integrate.c (issue 7): layers, cgroup and network at start.
+ * prepare: before the clone (checks, overlay fd, cgroup fd); parent: a parent
+ * step (cgroup attach, veth); undo: after a failed start (child already
+ * reaped); done: after a successful one; free: from nsbox_container_free(). */
+void nsb_container_integrate_init(nsbox_container *c);
+int nsb_container_integrate_prepare(nsbox_container *c);
+int nsb_container_integrate_parent(nsbox_container *c, pid_t pid);
+void nsb_container_integrate_undo(nsbox_container *c);
+void nsb_container_integrate_done(nsbox_container *c);
+void nsb_container_integrate_free(nsbox_container *c);
 
 /* container-prepare.c */
 /* Split "size=64m,mode=755,nosuid" into fsconfig keys/values (kept in p when

@@ -525,6 +525,16 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	/* Time and cgroup namespaces are unshared by the child (see container.c). */
 	p->clone_flags = nsb_ns_to_clone_flags(c->ns & ~(NSBOX_NS_TIME | NSBOX_NS_CGROUP));
 	p->unshare_cgroup = c->ns & NSBOX_NS_CGROUP;
+	for (size_t i = 0; i < c->start_n_v1; i++) {
+		p->cgroup_fd[i] = c->start_v1_fd[i];
+		p->cgroup_path[i] = NULL;
+		for (size_t k = 0, n = 0; k < c->cgroup.n; k++)
+			if (c->cgroup.h[k].version == 1 && n++ == i)
+				p->cgroup_path[i] = arena_strdup(p, c->cgroup.h[k].path);
+		if (!p->cgroup_path[i])
+			goto oom;
+	}
+	p->ncgroup_fds = c->start_n_v1;
 	p->become_root = userns && id_mapped(c->uid_map, c->n_uid_map, 0) &&
 			 id_mapped(c->gid_map, c->n_gid_map, 0);
 	p->set_user = c->user_set || !userns;
@@ -556,8 +566,8 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	}
 
 	p->private_mounts = c->ns & NSBOX_NS_MOUNT;
-	if (c->root) {
-		p->root = arena_strdup(p, c->root);
+	if (nsb_container_root(c)) {
+		p->root = arena_strdup(p, nsb_container_root(c));
 		if (!p->root)
 			goto oom;
 		p->root_readonly = c->root_readonly;
@@ -567,12 +577,12 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	}
 	if ((r = add_user_mounts(p, &cap, c)) < 0)
 		goto fail;
-	if (c->root || c->masked) {
+	if (nsb_container_root(c) || c->masked) {
 		r = add_paths(p, &cap, NSB_OP_MASK, c->masked, default_masked);
 		if (r < 0)
 			goto fail;
 	}
-	if (c->root || c->readonly) {
+	if (nsb_container_root(c) || c->readonly) {
 		r = add_paths(p, &cap, NSB_OP_READONLY, c->readonly, default_readonly);
 		if (r < 0)
 			goto fail;
@@ -583,9 +593,9 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 		goto oom;
 	if (c->cwd)
 		p->cwd = arena_strdup(p, c->cwd);
-	else if (c->root)
+	else if (nsb_container_root(c))
 		p->cwd = arena_strdup(p, "/");
-	if ((c->cwd || c->root) && !p->cwd)
+	if ((c->cwd || nsb_container_root(c)) && !p->cwd)
 		goto oom;
 	*out = p;
 	return 0;
@@ -660,6 +670,17 @@ int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report
 		return nsb_set_error(r, "take root of target");
 	case NSB_STEP_FORK:
 		return nsb_set_error(r, "fork %s in container", argv0);
+	case NSB_STEP_CGROUP: {
+		const char *path = rep->index >= 0 && (size_t)rep->index < p->ncgroup_fds
+					   ? p->cgroup_path[rep->index]
+					   : "?";
+		if (r == -ENODEV || r == -ENOENT)
+			return nsb_set_error_msg(r, "join cgroup %s: the group was removed", path);
+		if (r == -ENOSPC)
+			return nsb_set_error(r, "join cgroup %s: the cpuset group has no cpus or mems",
+					     path);
+		return nsb_set_error(r, "join cgroup %s", path);
+	}
 	default:
 		return nsb_set_error(r, "start container (step %d)", rep->step);
 	}

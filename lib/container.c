@@ -96,6 +96,7 @@ NSB_EXPORT int nsbox_container_new(nsbox_container **out)
 	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
 	c->pid = -1;
 	c->pidfd = -1;
+	nsb_container_integrate_init(c);
 	*out = c;
 	return 0;
 }
@@ -169,6 +170,7 @@ NSB_EXPORT void nsbox_container_free(nsbox_container *c)
 	nsb_strv_free(c->readonly);
 	for (size_t i = 0; i < c->nhooks; i++)
 		free(c->hooks[i].name);
+	nsb_container_integrate_free(c);
 	free(c);
 }
 
@@ -617,30 +619,30 @@ static int check_root_reachable(const nsbox_container *c)
 	size_t len;
 	struct stat st;
 
-	if (!(c->ns & NSBOX_NS_USER) || !c->root)
+	if (!(c->ns & NSBOX_NS_USER) || !nsb_container_root(c))
 		return 0;
 	uid = map_down(c->uid_map, c->n_uid_map, 0, &uok);
 	gid = map_down(c->gid_map, c->n_gid_map, 0, &gok);
 	if (!uok || !gok || uid == 0)
 		return 0;
-	len = strlen(c->root);
+	len = strlen(nsb_container_root(c));
 	if (len >= sizeof(path))
-		return nsb_set_error_msg(-ENAMETOOLONG, "root %s: path too long", c->root);
-	memcpy(path, c->root, len + 1);
+		return nsb_set_error_msg(-ENAMETOOLONG, "root %s: path too long", nsb_container_root(c));
+	memcpy(path, nsb_container_root(c), len + 1);
 	for (size_t i = 1; i <= len; i++) {
 		mode_t need;
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
 		path[i] = '\0';
 		if (stat(path, &st) < 0)
-			return nsb_set_error(NSB_NEG_ERRNO(), "root %s: stat %s", c->root, path);
+			return nsb_set_error(NSB_NEG_ERRNO(), "root %s: stat %s", nsb_container_root(c), path);
 		need = st.st_uid == uid ? S_IXUSR : st.st_gid == gid ? S_IXGRP : S_IXOTH;
 		if (!(st.st_mode & need))
 			return nsb_set_error_msg(-EACCES,
 						 "root %s is not reachable by the container's root "
 						 "user (uid %u, gid %u outside): %s has mode %04o and "
 						 "owner %u:%u",
-						 c->root, uid, gid, path, (unsigned)(st.st_mode & 07777),
+						 nsb_container_root(c), uid, gid, path, (unsigned)(st.st_mode & 07777),
 						 (unsigned)st.st_uid, (unsigned)st.st_gid);
 		if (i < len)
 			path[i] = '/';
@@ -654,7 +656,7 @@ static int validate_start(nsbox_container *c)
 
 	if (!c->argv)
 		return nsb_set_error_msg(-EINVAL, "start container: no program set (argv)");
-	if ((c->root || c->nmounts || c->masked || c->readonly) && !(c->ns & NSBOX_NS_MOUNT))
+	if ((nsb_container_root(c) || c->nmounts || c->masked || c->readonly) && !(c->ns & NSBOX_NS_MOUNT))
 		return nsb_set_error_msg(-EINVAL,
 					 "start container: a root, mounts or masked/read-only "
 					 "paths need a mount namespace");
@@ -666,13 +668,13 @@ static int validate_start(nsbox_container *c)
 	if ((c->time_set[1] || c->time_set[2]) && !(c->ns & NSBOX_NS_TIME))
 		return nsb_set_error_msg(-EINVAL,
 					 "start container: time offsets need a time namespace");
-	if (c->root) {
-		if (stat(c->root, &st) < 0)
-			return nsb_set_error(NSB_NEG_ERRNO(), "start container: root %s", c->root);
+	if (nsb_container_root(c)) {
+		if (stat(nsb_container_root(c), &st) < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "start container: root %s", nsb_container_root(c));
 		if (!S_ISDIR(st.st_mode))
 			return nsb_set_error_msg(-ENOTDIR,
 						 "start container: root %s is not a directory",
-						 c->root);
+						 nsb_container_root(c));
 	}
 	return check_root_reachable(c);
 }
@@ -727,6 +729,9 @@ static int run_parent_steps(nsbox_container *c, pid_t pid, int pidfd)
 {
 	int r = write_id_maps(c, pid);
 
+	if (r < 0)
+		return r;
+	r = nsb_container_integrate_parent(c, pid);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < c->nhooks; i++) {
@@ -865,8 +870,15 @@ static void remove_new_targets(const struct nsb_plan *plan, char **list)
 	}
 }
 
-/* clone3(CLONE_PIDFD) or clone(2) + pidfd_open; the child never returns. */
-static pid_t clone_child(int flags, bool no_clone3, int *pidfd, const struct nsb_plan *plan,
+/*
+ * clone3(CLONE_PIDFD) or clone(2) + pidfd_open; the child never returns.
+ * With cgroup_fd >= 0 (a cgroup v2 directory), clone3 also gets
+ * CLONE_INTO_CGROUP, so the child is born in that group; *joined says
+ * whether that happened (not with the clone(2) fallback: the parent
+ * attaches it then).
+ */
+static pid_t clone_child(int flags, bool no_clone3, int cgroup_fd, bool *joined, int *pidfd,
+			 const struct nsb_plan *plan,
 			 __attribute__((noreturn)) void (*child)(const struct nsb_plan *))
 {
 	struct clone_args args;
@@ -883,11 +895,18 @@ static pid_t clone_child(int flags, bool no_clone3, int *pidfd, const struct nsb
 	args.flags = (uint64_t)flags | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&fd;
 	args.exit_signal = SIGCHLD;
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	*joined = false;
 	if (no_clone3) {
 		pid = -1;
 		errno = ENOSYS;
 	} else {
 		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid > 0 && cgroup_fd >= 0)
+			*joined = true;
 	}
 	if (pid < 0 && (errno == ENOSYS || errno == E2BIG)) {
 		pid = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
@@ -897,8 +916,11 @@ static pid_t clone_child(int flags, bool no_clone3, int *pidfd, const struct nsb
 		child(plan);
 	saved = errno;
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (pid < 0)
-		return nsb_negerrno(saved);
+	if (pid < 0) {
+		if (cgroup_fd >= 0 && !no_clone3)
+			return nsb_set_error(nsb_negerrno(saved), "clone into the cgroup");
+		return nsb_set_error(nsb_negerrno(saved), "clone");
+	}
 	if (fd < 0) {
 		fd = nsb_sys_pidfd_open((pid_t)pid, 0);
 		if (fd < 0)
@@ -918,41 +940,53 @@ static int start(nsbox_container *c)
 	pid_t pid;
 	char go = 1;
 
-	r = validate_start(c);
+	/* Layers, cgroup, network (issue 7): checks, the overlay as a detached
+	 * mount and the cgroup v2 fd, before anything else. */
+	r = nsb_container_integrate_prepare(c);
 	if (r < 0)
 		return r;
+	r = validate_start(c);
+	if (r < 0)
+		goto fail_early;
 	/* The kernel wants setgroups denied for a gid map written without CAP_SETGID. */
 	c->setgroups_denied = c->n_gid_map > 0 && !have_cap(CAP_SETGID);
 	r = nsb_container_plan_build(c, false, &plan);
-	if (r < 0)
-		return nsb_set_error(r, "start container: prepare");
+	if (r < 0) {
+		r = nsb_set_error(r, "start container: prepare");
+		goto fail_early;
+	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		nsb_container_plan_free(plan);
-		return nsb_set_error(NSB_NEG_ERRNO(), "start container: make pipe");
+		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: make pipe");
+		goto fail_early;
 	}
 	rep_r = fds[0];
 	rep_w = fds[1];
 	/* A socket, not a pipe: send(MSG_NOSIGNAL) never raises SIGPIPE in the caller. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
-		nsb_container_plan_free(plan);
-		return nsb_set_error(NSB_NEG_ERRNO(), "start container: make socket pair");
+		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: make socket pair");
+		goto fail_early;
 	}
 	sync_r = fds[0];
 	sync_w = fds[1];
-	r = note_missing_targets(plan, &missing);
-	if (r < 0) {
-		nsb_container_plan_free(plan);
-		return nsb_set_error(r, "start container: prepare");
+	/* A layered root is a fresh overlay: what the child makes lands in its
+	 * writable layer, never in the host's directory. */
+	if (!c->start_root_fd) {
+		r = note_missing_targets(plan, &missing);
+		if (r < 0) {
+			r = nsb_set_error(r, "start container: prepare");
+			goto fail_early;
+		}
 	}
 	plan->report_fd = rep_w;
 	plan->sync_fd = sync_r;
 	plan->child_close[0] = rep_r;
 	plan->child_close[1] = sync_w;
 
-	pid = clone_child(plan->clone_flags, c->test_no_clone3, &pidfd, plan, nsb_container_child_main);
+	pid = clone_child(plan->clone_flags, c->test_no_clone3, c->start_cgroup_fd,
+			  &c->start_v2_joined, &pidfd, plan, nsb_container_child_main);
 	if (pid < 0) {
-		nsb_container_plan_free(plan);
-		return nsb_set_error(pid, "start container: clone");
+		r = nsb_prefix_error(pid, "start container");
+		goto fail_early;
 	}
 	NSB_CLOSE(rep_w);
 	NSB_CLOSE(sync_r);
@@ -965,8 +999,11 @@ static int start(nsbox_container *c)
 		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: tell the child to go on");
 	if (r < 0) {
 		kill_and_reap(c);
-		nsb_container_plan_free(plan);
-		return r;
+		/* The child may have failed first (joining its cgroup, before
+		 * "go on"): its report is the cause, not what the parent saw. */
+		if (read_reports(rep_r, &err_rep, &status_rep) > 0)
+			r = nsb_container_report_error(plan, &err_rep);
+		goto fail_early;
 	}
 	NSB_CLOSE(sync_w);
 
@@ -978,15 +1015,20 @@ static int start(nsbox_container *c)
 			r = nsb_set_error(r, "start container: read the child's report");
 		kill_and_reap(c);
 		remove_new_targets(plan, missing);
-		nsb_container_plan_free(plan);
-		return r;
+		goto fail_early;
 	}
 	nsb_container_plan_free(plan);
 	c->started = true;
 	close_passed_fds(c);
 	/* The container holds its root mount now; it goes away with it. */
 	NSB_CLOSE(c->root_mount_fd);
+	nsb_container_integrate_done(c);
 	return 0;
+
+fail_early:
+	nsb_container_plan_free(plan);
+	nsb_container_integrate_undo(c);
+	return r;
 }
 
 NSB_EXPORT int nsbox_container_start(nsbox_container *c)
@@ -1116,6 +1158,7 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 	struct nsb_report err_rep, status_rep;
 	int fds[2], r, status, flags = 0, helper_pidfd = -1;
 	pid_t helper;
+	bool joined;
 	char path[64];
 
 	if (!c->argv)
@@ -1176,9 +1219,10 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 	plan->report_fd = rep_w;
 	plan->child_close[0] = rep_r;
 
-	helper = clone_child(0, c->test_no_clone3, &helper_pidfd, plan, nsb_container_enter_child_main);
+	helper = clone_child(0, c->test_no_clone3, -1, &joined, &helper_pidfd, plan,
+			     nsb_container_enter_child_main);
 	if (helper < 0) {
-		r = nsb_set_error(helper, "enter pid %d: fork", (int)pid);
+		r = nsb_prefix_error(helper, "enter pid %d", (int)pid);
 		goto out;
 	}
 	NSB_CLOSE(helper_pidfd);

@@ -110,4 +110,10 @@ struct nsb_layerset_desc {
 int nsb_layerset_describe(const nsbox_layerset *ls, struct nsb_layerset_desc *out);
 void nsb_layerset_desc_done(struct nsb_layerset_desc *d);
 
+/* lib/layerset-copy.c (issue 7): nsb_layerset_mount_detached() for a set
+ * given by its description (as copied by a container); volatile_upper adds
+ * overlay's "volatile" (no sync of the upper layer, not even at unmount). */
+int nsb_layerset_mount_desc_detached(const struct nsb_layerset_desc *d, bool volatile_upper,
+				     int *out_fd);
+
 #endif /* NSB_LAYERSET_INTERNAL_H */

@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <nsbox/cgroup.h>
 #include <nsbox/common.h>
+#include <nsbox/layerset.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -362,6 +364,117 @@ int nsbox_container_add_fd(nsbox_container *c, int fd, int target);
  * Since: NSBOX_0.1
  */
 int nsbox_container_set_keep_running(nsbox_container *c, int keep);
+
+/**
+ * nsbox_container_set_layers - take the root from a set of overlay layers
+ * @c:  the handle
+ * @ls: a layer set (for instance nsbox_layerset_new_from_store() on a
+ *      container's writable layer); its description (lower layers, upper
+ *      and work directories, merged directory) is copied, the handle keeps
+ *      no pointer to @ls. NULL removes the layers again
+ *
+ * At start the parent builds the overlay as a detached mount and the child
+ * attaches it inside its own mount namespace, so it never shows in the
+ * host's mount table and vanishes with the container. It is attached on the
+ * set's merged directory (a store layer's <store>/<id>/merged, made if
+ * missing), or, for a set without one, on the directory given with
+ * nsbox_container_set_root(). Writes land in the upper layer, deletions as
+ * whiteouts. Needs NSBOX_NS_MOUNT. Up to NSBOX_LAYERSET_MAX_LAYERS layers.
+ * The layers must stay in place while the container runs.
+ *
+ * Return: 0, or -EINVAL (no lower layer), -E2BIG (over 500 layers), -EBUSY,
+ * -ECHILD, -ENOMEM. Start fails with -ENOENT when a layer was removed, or
+ * -EOPNOTSUPP when the kernel lacks overlay lowerdir+ (before Linux 6.8).
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_layers(nsbox_container *c, const nsbox_layerset *ls);
+
+/**
+ * nsbox_container_set_layers_volatile - never sync the writable layer
+ * @c:       the handle
+ * @enabled: non-zero to mount the layers with overlayfs "volatile" (Linux
+ *           5.10+; default off)
+ *
+ * Without it, overlayfs syncs the whole file system holding the writable
+ * layer when the container's overlay goes away (milliseconds on every exit).
+ * With it, nothing is synced: for containers whose writable layer is thrown
+ * away afterwards (docker run --rm). After a crash of the host the layer is
+ * unusable, and even after a clean exit the kernel refuses to mount it again
+ * until its work directory's "work/incompat" directory is removed; a layer
+ * can still be committed (nsbox_layer_store_commit()).
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_layers_volatile(nsbox_container *c, int enabled);
+
+/**
+ * nsbox_container_set_cgroup - the control group the container runs in
+ * @c:  the handle
+ * @cg: a created or opened group; its directory in every hierarchy it
+ *      covers is copied (the handle keeps no pointer to @cg). NULL removes it
+ *
+ * On a cgroup v2 hierarchy the child is born in the group
+ * (clone3 CLONE_INTO_CGROUP), so it never runs outside; on each v1
+ * hierarchy (v1 and hybrid layouts) the parent moves it there before the
+ * child goes on. A cgroup namespace (NSBOX_NS_CGROUP) is rooted at the group.
+ *
+ * Return: 0, or -EINVAL (the group is not created or opened), -EBUSY,
+ * -ECHILD, -ENOMEM. Start fails with -ENOENT when the group was removed,
+ * -ENOSPC (a v1 cpuset group without cpus or mems), -EBUSY (v2
+ * no-internal-processes rule).
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_cgroup(nsbox_container *c, const nsbox_cgroup *cg);
+
+/**
+ * nsbox_container_set_network - a veth on a bridge (needs NSBOX_NS_NET)
+ * @c:       the handle
+ * @bridge:  the bridge in the host namespace, made (and set up) if missing;
+ *           NULL removes the network again
+ * @cidr:    the container's address with prefix, "172.17.0.11/16"
+ * @gateway: the default route's next hop, or NULL for no default route; a
+ *           bridge made by the start gets this address (with @cidr's prefix)
+ *
+ * At start the parent makes a veth pair: the host end, named "nsbx" and the
+ * child's pid in hex, joins @bridge and goes up; the other end is created
+ * directly in the container's network namespace under its final name
+ * (nsbox_container_set_network_ifname()), gets @cidr and goes up, with the
+ * loopback device and the default route. The pair lives as long as the
+ * container's network namespace: the kernel deletes both ends with it. A
+ * failed start deletes the veth and a bridge it made.
+ *
+ * Return: 0, or -EINVAL (bad bridge name, address or gateway, or families
+ * differ), -EBUSY, -ECHILD, -ENOMEM. Start fails with -EEXIST when @bridge
+ * names a link that is not a bridge, or an error of the kernel (such as
+ * -EEXIST for an address taken).
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_network(nsbox_container *c, const char *bridge, const char *cidr,
+				const char *gateway);
+
+/**
+ * nsbox_container_set_network_ifname - the interface name inside
+ * @c:    the handle
+ * @name: 1 to 15 bytes, no '/', ':' or whitespace, not "lo"; NULL for the
+ *        default "eth0"
+ *
+ * Return: 0, or -EINVAL, -EBUSY, -ECHILD, -ENOMEM.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_network_ifname(nsbox_container *c, const char *name);
+
+/**
+ * nsbox_container_set_network_host - the network namespace holding the bridge
+ * @c:        the handle
+ * @netns_fd: an fd of a network namespace (/proc/PID/ns/net, /run/netns/X),
+ *            duplicated; -1 for the caller's own (the default)
+ *
+ * Return: 0, or -EBADF (not an open fd), -EINVAL (not a network
+ * namespace), -EBUSY, -ECHILD.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_network_host(nsbox_container *c, int netns_fd);
 
 /**
  * nsbox_container_start - make the namespaces and start the program

@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Issue 7: where the four modules meet. A container takes its root from a
+ * layer set, joins a cgroup and gets a veth on a bridge, all prepared by the
+ * parent around the clone (see container-internal.h for the start):
+ *
+ * - Layers. The setter copies the set's description (nsb_layerset_describe).
+ *   At start the parent builds the overlay as a DETACHED mount
+ *   (fsopen/fsconfig lowerdir+/fsmount) and hands the fd to the child, which
+ *   move_mount()s it onto the mount point inside its own mount namespace:
+ *   the overlay never shows in the host's mount table and goes away with
+ *   the container. The mount point is the set's merged directory (store
+ *   layers: <store>/<id>/merged, made if missing) or else the directory set
+ *   with nsbox_container_set_root().
+ * - Cgroup. The setter copies the group's directory in every hierarchy. On
+ *   a cgroup2 hierarchy (pure v2, and the unified one of a hybrid layout)
+ *   the child is born in the group with clone3(CLONE_INTO_CGROUP). For each
+ *   v1 hierarchy the parent opens the group's "tasks" file before the clone
+ *   and the child, first thing, before it waits for "go on", writes "0"
+ *   (itself) into it: the kernel moves a task that moves itself without
+ *   taking the threadgroup lock for writing, whereas a pid written into
+ *   cgroup.procs by the parent costs an RCU grace period (10 to 20 ms here).
+ *   The child runs no code of the caller's and nothing of the container
+ *   before that. The child unshares its cgroup namespace only after "go on",
+ *   so the namespace is rooted at the group.
+ * - Network. A parent step on the host's netns (the caller's, or the one
+ *   given): bridge made if missing (and up), a veth whose host end
+ *   "nsbx<pid in hex>" joins the bridge and whose other end is born in the
+ *   child's netns under its final name; then, in the child's netns, the
+ *   address, link up, loopback up and the default route. A failure deletes
+ *   the veth and a bridge this start made. On success the veth pair lives as
+ *   long as the container's netns: the kernel deletes both ends with it.
+ *
+ * A failed start leaves nothing: the child is killed and reaped (so its
+ * cgroup membership and its mount namespace with the overlay are gone),
+ * the veth and a new bridge are deleted, the overlay fd is closed.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nsbox/cgroup.h>
+#include <nsbox/layerset.h>
+#include <nsbox/netlink.h>
+
+#include "container-internal.h"
+#include "error.h"
+#include "macro.h"
+#include "netlink-internal.h"
+#include "system.h"
+#include "util.h"
+
+static int check_config(const nsbox_container *c)
+{
+	if (c->owner_pid != getpid())
+		return nsb_set_error_msg(-ECHILD,
+					 "container handle used in process %d, made in process %d",
+					 (int)getpid(), (int)c->owner_pid);
+	if (c->started)
+		return nsb_set_error_msg(-EBUSY, "configure container: already started");
+	return 0;
+}
+
+#define CHECK_CONFIG(c)                                                                            \
+	do {                                                                                       \
+		int _r;                                                                            \
+		NSB_CHECK_ARG(c);                                                                  \
+		_r = check_config(c);                                                              \
+		if (_r < 0)                                                                        \
+			return _r;                                                                 \
+	} while (0)
+
+void nsb_container_integrate_init(nsbox_container *c)
+{
+	c->cgroup.v2 = -1;
+	c->net.host_nsfd = -1;
+	c->start_cgroup_fd = -1;
+	c->start_n_v1 = 0;
+}
+
+static void close_v1_fds(nsbox_container *c)
+{
+	for (size_t i = 0; i < c->start_n_v1; i++)
+		NSB_CLOSE(c->start_v1_fd[i]);
+	c->start_n_v1 = 0;
+}
+
+static void net_clear(nsbox_container *c)
+{
+	free(c->net.bridge);
+	free(c->net.cidr);
+	free(c->net.gateway);
+	c->net.bridge = c->net.cidr = c->net.gateway = NULL;
+}
+
+void nsb_container_integrate_free(nsbox_container *c)
+{
+	nsb_container_integrate_undo(c);
+	if (c->has_layers)
+		nsb_layerset_desc_done(&c->layers);
+	if (c->has_cgroup)
+		nsb_cgroup_desc_done(&c->cgroup);
+	net_clear(c);
+	free(c->net.ifname);
+	NSB_CLOSE(c->net.host_nsfd);
+}
+
+/* ---- setters -------------------------------------------------------- */
+
+NSB_EXPORT int nsbox_container_set_layers(nsbox_container *c, const nsbox_layerset *ls)
+{
+	struct nsb_layerset_desc d;
+	int r;
+
+	CHECK_CONFIG(c);
+	if (!ls) {
+		if (c->has_layers)
+			nsb_layerset_desc_done(&c->layers);
+		c->has_layers = false;
+		return 0;
+	}
+	memset(&d, 0, sizeof(d));
+	r = nsb_layerset_describe(ls, &d);
+	if (r < 0)
+		return nsb_prefix_error(r, "set layers");
+	if (d.n_lowers == 0) {
+		nsb_layerset_desc_done(&d);
+		return nsb_set_error_msg(-EINVAL, "set layers: the layer set has no lower layer");
+	}
+	if (d.n_lowers > NSBOX_LAYERSET_MAX_LAYERS) {
+		size_t n = d.n_lowers;
+		nsb_layerset_desc_done(&d);
+		return nsb_set_error_msg(-E2BIG,
+					 "set layers: %zu lower layers, but overlayfs stacks at most %d",
+					 n, NSBOX_LAYERSET_MAX_LAYERS);
+	}
+	if (c->has_layers)
+		nsb_layerset_desc_done(&c->layers);
+	c->layers = d;
+	c->has_layers = true;
+	return 0;
+}
+
+NSB_EXPORT int nsbox_container_set_layers_volatile(nsbox_container *c, int enabled)
+{
+	CHECK_CONFIG(c);
+	c->layers_volatile = enabled != 0;
+	return 0;
+}
+
+NSB_EXPORT int nsbox_container_set_cgroup(nsbox_container *c, const nsbox_cgroup *cg)
+{
+	struct nsb_cgroup_desc d;
+	int r;
+
+	CHECK_CONFIG(c);
+	if (!cg) {
+		if (c->has_cgroup)
+			nsb_cgroup_desc_done(&c->cgroup);
+		c->has_cgroup = false;
+		return 0;
+	}
+	memset(&d, 0, sizeof(d));
+	d.v2 = -1;
+	r = nsb_cgroup_describe(cg, &d);
+	if (r < 0)
+		return nsb_prefix_error(r, "set cgroup");
+	if (d.n == 0) {
+		nsb_cgroup_desc_done(&d);
+		return nsb_set_error_msg(-EINVAL, "set cgroup: the group covers no hierarchy");
+	}
+	if (c->has_cgroup)
+		nsb_cgroup_desc_done(&c->cgroup);
+	c->cgroup = d;
+	c->has_cgroup = true;
+	return 0;
+}
+
+NSB_EXPORT int nsbox_container_set_network(nsbox_container *c, const char *bridge,
+					   const char *cidr, const char *gateway)
+{
+	struct nsb_nl_ip ip, gw;
+	char *b = NULL, *a = NULL, *g = NULL;
+
+	CHECK_CONFIG(c);
+	if (!bridge) {
+		net_clear(c);
+		return 0;
+	}
+	if (!nsb_nl_name_ok(bridge))
+		return nsb_set_error_msg(-EINVAL,
+					 "set network: bridge \"%s\": invalid interface name (1 to 15 "
+					 "bytes, no '/', ':' or whitespace)",
+					 bridge);
+	if (!cidr || nsb_nl_parse_ip(cidr, true, &ip) < 0)
+		return nsb_set_error_msg(-EINVAL, "set network: address \"%s\" is not ADDR/PREFIX",
+					 cidr ? cidr : "(null)");
+	if (gateway) {
+		if (nsb_nl_parse_ip(gateway, false, &gw) < 0)
+			return nsb_set_error_msg(-EINVAL,
+						 "set network: gateway \"%s\" is not an address",
+						 gateway);
+		if (gw.family != ip.family)
+			return nsb_set_error_msg(-EINVAL,
+						 "set network: gateway %s and address %s are of "
+						 "different families",
+						 gateway, cidr);
+	}
+	if (!(b = strdup(bridge)) || !(a = strdup(cidr)) || (gateway && !(g = strdup(gateway)))) {
+		free(b);
+		free(a);
+		return nsb_oom();
+	}
+	net_clear(c);
+	c->net.bridge = b;
+	c->net.cidr = a;
+	c->net.gateway = g;
+	return 0;
+}
+
+NSB_EXPORT int nsbox_container_set_network_ifname(nsbox_container *c, const char *name)
+{
+	char *copy = NULL;
+
+	CHECK_CONFIG(c);
+	if (name && !nsb_nl_name_ok(name))
+		return nsb_set_error_msg(-EINVAL,
+					 "set network interface name \"%s\": invalid interface name "
+					 "(1 to 15 bytes, no '/', ':' or whitespace)",
+					 name);
+	if (name && strcmp(name, "lo") == 0)
+		return nsb_set_error_msg(-EINVAL,
+					 "set network interface name: \"lo\" is the loopback device");
+	if (name && !(copy = strdup(name)))
+		return nsb_oom();
+	free(c->net.ifname);
+	c->net.ifname = copy;
+	return 0;
+}
+
+NSB_EXPORT int nsbox_container_set_network_host(nsbox_container *c, int netns_fd)
+{
+	int fd = -1, r;
+
+	CHECK_CONFIG(c);
+	if (netns_fd != -1) {
+		if (netns_fd < 0)
+			return nsb_set_error_msg(-EBADF, "set network host: fd %d", netns_fd);
+		if (fcntl(netns_fd, F_GETFD) < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "set network host: fd %d", netns_fd);
+		r = nsb_nl_check_nsfd(netns_fd, "set network host");
+		if (r < 0)
+			return r;
+		fd = nsb_fd_dup_cloexec(netns_fd);
+		if (fd < 0)
+			return nsb_set_error(fd, "set network host: dup fd %d", netns_fd);
+	}
+	NSB_CLOSE(c->net.host_nsfd);
+	c->net.host_nsfd = fd;
+	return 0;
+}
+
+/* ---- start ---------------------------------------------------------- */
+
+static const char *ifname_of(const nsbox_container *c)
+{
+	return c->net.ifname ? c->net.ifname : "eth0";
+}
+
+static int prepare_layers(nsbox_container *c)
+{
+	const char *mp;
+	int fd = -1, r;
+
+	if (!c->has_layers)
+		return 0;
+	if (!(c->ns & NSBOX_NS_MOUNT))
+		return nsb_set_error_msg(-EINVAL,
+					 "start container: a layered root needs a mount namespace");
+	mp = c->layers.merged ? c->layers.merged : c->root;
+	if (!mp)
+		return nsb_set_error_msg(-EINVAL,
+					 "start container: the layer set has no merged directory; set "
+					 "the mount point with nsbox_container_set_root()");
+	/* A store's merged directory is made on first use, as Docker does. */
+	if (c->layers.merged && mkdir(mp, 0755) < 0 && errno != EEXIST)
+		return nsb_set_error(NSB_NEG_ERRNO(), "start container: make mount point %s", mp);
+	if (!(c->start_root = strdup(mp)))
+		return nsb_oom();
+	r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
+	if (r < 0)
+		return nsb_prefix_error(r, "start container");
+	(void)nsb_container_set_root_mount_fd(c, fd);
+	c->start_root_fd = true;
+	return 0;
+}
+
+static int prepare_cgroup(nsbox_container *c)
+{
+	const struct nsb_cgroup_desc *d = &c->cgroup;
+	int fd;
+
+	if (!c->has_cgroup)
+		return 0;
+	/* v1: the child writes itself into each "tasks" file (see
+	 * container-child.c); the parent opens them, so a removed group is
+	 * found here, before any clone. */
+	for (size_t i = 0; i < d->n; i++) {
+		char path[PATH_MAX];
+		if (d->h[i].version != 1)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/tasks", d->h[i].path) >= sizeof(path))
+			return nsb_set_error_msg(-ENAMETOOLONG, "cgroup %s: path too long",
+						 d->h[i].path);
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			int r = NSB_NEG_ERRNO();
+			if (r == -ENOENT)
+				return nsb_set_error_msg(r,
+							 "start container: cgroup %s: %s was "
+							 "removed",
+							 d->name, d->h[i].path);
+			return nsb_set_error(r, "start container: cgroup %s: open %s", d->name,
+					     path);
+		}
+		c->start_v1_fd[c->start_n_v1++] = fd;
+	}
+	if (d->v2 < 0)
+		return 0;
+	fd = open(d->h[d->v2].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int r = NSB_NEG_ERRNO();
+		if (r == -ENOENT)
+			return nsb_set_error_msg(r, "start container: cgroup %s: %s was removed",
+						 d->name, d->h[d->v2].path);
+		return nsb_set_error(r, "start container: cgroup %s: open %s", d->name,
+				     d->h[d->v2].path);
+	}
+	c->start_cgroup_fd = fd;
+	return 0;
+}
+
+int nsb_container_integrate_prepare(nsbox_container *c)
+{
+	int r;
+
+	c->start_v2_joined = false;
+	c->start_veth[0] = '\0';
+	c->start_bridge_made = false;
+	if (c->net.bridge && !(c->ns & NSBOX_NS_NET))
+		return nsb_set_error_msg(-EINVAL, "start container: a network needs a network "
+						  "namespace");
+	r = prepare_layers(c);
+	if (r >= 0)
+		r = prepare_cgroup(c);
+	if (r < 0)
+		nsb_container_integrate_undo(c);
+	return r;
+}
+
+/* The v2 group, when clone3 could not put the child there (older kernels:
+ * the clone(2) fallback). The v1 groups are joined by the child itself. */
+static int attach_cgroup(nsbox_container *c, pid_t pid)
+{
+	const struct nsb_cgroup_desc *d = &c->cgroup;
+	char buf[24], path[PATH_MAX];
+	int r;
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->h[i].version == 1 || c->start_v2_joined)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/cgroup.procs", d->h[i].path) >=
+		    sizeof(path))
+			return nsb_set_error_msg(-ENAMETOOLONG, "cgroup %s: path too long",
+						 d->h[i].path);
+		r = nsb_write_string_at(AT_FDCWD, path, buf);
+		if (r == 0)
+			continue;
+		if (r == -ENOENT)
+			return nsb_set_error_msg(r, "attach to cgroup %s: %s was removed", d->name,
+						 d->h[i].path);
+		if (r == -ENOSPC && (d->h[i].controllers & NSBOX_CGROUP_CPUSET))
+			return nsb_set_error(r, "attach to cgroup %s: the cpuset group %s has no "
+						"cpus or mems",
+					     d->name, d->h[i].path);
+		if (r == -EBUSY && d->h[i].version == 2)
+			return nsb_set_error(r,
+					     "attach to cgroup %s: cgroup v2's no-internal-processes "
+					     "rule (%s has controllers enabled for children)",
+					     d->name, d->h[i].path);
+		return nsb_set_error(r, "attach to cgroup %s: write %s", d->name, path);
+	}
+	return 0;
+}
+
+/* The prefix length of cidr ("172.17.0.11/16" -> "/16"), for the bridge's address. */
+static const char *prefix_of(const char *cidr)
+{
+	const char *s = strchr(cidr, '/');
+	return s ? s : "";
+}
+
+static int setup_bridge(nsbox_container *c, nsbox_netlink *nl)
+{
+	struct nsb_nl_link link;
+	int r;
+
+	r = nsb_nl_link_get(nl, c->net.bridge, &link);
+	if (r == 0) {
+		if (strcmp(link.kind, "bridge") != 0)
+			return nsb_set_error_msg(-EEXIST,
+						 "bridge %s: a link of that name exists and is not a "
+						 "bridge (%s)",
+						 c->net.bridge, link.kind[0] ? link.kind : "no kind");
+		if (!(link.flags & IFF_UP))
+			return nsbox_netlink_set_up(nl, c->net.bridge);
+		return 0;
+	}
+	if (r != -ENODEV)
+		return nsb_nl_fail(nl, r, "find bridge %s", c->net.bridge);
+	r = nsbox_netlink_add_bridge(nl, c->net.bridge);
+	if (r == -EEXIST) /* made by someone else just now */
+		return setup_bridge(c, nl);
+	if (r < 0)
+		return r;
+	c->start_bridge_made = true;
+	if (c->net.gateway) {
+		/* Docker's way: a new bridge holds the gateway address. */
+		char addr[80];
+		snprintf(addr, sizeof(addr), "%s%s", c->net.gateway, prefix_of(c->net.cidr));
+		r = nsbox_netlink_add_addr(nl, c->net.bridge, addr, 0);
+		if (r < 0)
+			return r;
+	}
+	return nsbox_netlink_set_up(nl, c->net.bridge);
+}
+
+static int setup_network(nsbox_container *c, pid_t pid)
+{
+	nsbox_netlink *host = NULL, *inside = NULL;
+	const char *ifn = ifname_of(c);
+	int r;
+
+	r = c->net.host_nsfd >= 0 ? nsbox_netlink_new_nsfd(&host, c->net.host_nsfd)
+				  : nsbox_netlink_new(&host);
+	if (r < 0)
+		return nsb_prefix_error(r, "network: host namespace");
+	c->start_host_nl = host;
+	r = setup_bridge(c, host);
+	if (r < 0)
+		return nsb_prefix_error(r, "network");
+	/* The host end: unique while the child lives (its pid), retried with a
+	 * random suffix when another pid namespace's container took it. */
+	snprintf(c->start_veth, sizeof(c->start_veth), "nsbx%x", (unsigned)pid);
+	r = nsbox_netlink_add_veth_pid(host, c->start_veth, ifn, pid);
+	for (int i = 0; r == -EEXIST && i < 4 && nsb_nl_link_get(host, c->start_veth,
+								    &(struct nsb_nl_link){0}) == 0;
+	     i++) {
+		uint16_t rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
+			rnd = (uint16_t)(i + 1);
+		snprintf(c->start_veth, sizeof(c->start_veth), "nsbx%xr%x", (unsigned)pid,
+			 (unsigned)rnd);
+		r = nsbox_netlink_add_veth_pid(host, c->start_veth, ifn, pid);
+	}
+	if (r < 0) {
+		c->start_veth[0] = '\0';
+		return nsb_prefix_error(r, "network");
+	}
+	r = nsbox_netlink_set_master(host, c->start_veth, c->net.bridge);
+	if (r >= 0)
+		r = nsbox_netlink_set_up(host, c->start_veth);
+	if (r < 0)
+		return nsb_prefix_error(r, "network");
+
+	r = nsbox_netlink_new_pid(&inside, pid);
+	if (r < 0)
+		return nsb_prefix_error(r, "network: container namespace");
+	r = nsbox_netlink_add_addr(inside, ifn, c->net.cidr, NSBOX_NETLINK_ADDR_NODAD);
+	if (r >= 0)
+		r = nsbox_netlink_set_up(inside, ifn);
+	if (r >= 0)
+		r = nsbox_netlink_set_loopback_up(inside);
+	if (r >= 0 && c->net.gateway)
+		r = nsbox_netlink_add_route(inside, NULL, c->net.gateway, NULL);
+	nsbox_netlink_free(inside);
+	if (r < 0)
+		return nsb_prefix_error(r, "network in container");
+	return 0;
+}
+
+int nsb_container_integrate_parent(nsbox_container *c, pid_t pid)
+{
+	int r;
+
+	if (c->has_cgroup) {
+		r = attach_cgroup(c, pid);
+		if (r < 0)
+			return r;
+	}
+	if (c->net.bridge) {
+		r = setup_network(c, pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Free what only the start needed; the container's own things stay. */
+void nsb_container_integrate_done(nsbox_container *c)
+{
+	NSB_CLOSE(c->start_cgroup_fd);
+	close_v1_fds(c);
+	nsbox_netlink_free(c->start_host_nl);
+	c->start_host_nl = NULL;
+	c->start_veth[0] = '\0';
+	c->start_bridge_made = false;
+	/* start_root stays: it names the container's root in messages. */
+}
+
+void nsb_container_integrate_undo(nsbox_container *c)
+{
+	if (c->start_host_nl && (c->start_veth[0] || c->start_bridge_made)) {
+		/* Keep the message of the failure that brought us here. */
+		char saved[NSB_ERROR_MAX];
+		snprintf(saved, sizeof(saved), "%s", nsb_error_get());
+		if (c->start_veth[0])
+			(void)nsb_nl_link_del(c->start_host_nl, c->start_veth);
+		if (c->start_bridge_made)
+			(void)nsb_nl_link_del(c->start_host_nl, c->net.bridge);
+		(void)nsb_set_error_msg(-EIO, "%s", saved);
+	}
+	c->start_veth[0] = '\0';
+	c->start_bridge_made = false;
+	nsbox_netlink_free(c->start_host_nl);
+	c->start_host_nl = NULL;
+	NSB_CLOSE(c->start_cgroup_fd);
+	close_v1_fds(c);
+	if (c->start_root_fd) {
+		NSB_CLOSE(c->root_mount_fd);
+		c->start_root_fd = false;
+	}
+	free(c->start_root);
+	c->start_root = NULL;
+}
