@@ -530,6 +530,9 @@ void nsb_container_child_main(const struct nsb_plan *p)
 					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (tree < 0)
 			child_fail(NSB_STEP_ROOT, errno, -1);
+		/* A layered root's p->root is "/": the overlay is stacked over the
+		 * container's own view of /, then pivot_root'ed to (see
+		 * container-integrate.c). */
 		if (syscall(SYS_move_mount, tree, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			child_fail(NSB_STEP_ROOT, errno, -1);
 		rootfd = tree; /* now the attached root mount */

@@ -7,11 +7,14 @@
  * - Layers. The setter copies the set's description (nsb_layerset_describe).
  *   At start the parent builds the overlay as a DETACHED mount
  *   (fsopen/fsconfig lowerdir+/fsmount) and hands the fd to the child, which
- *   move_mount()s it onto the mount point inside its own mount namespace:
- *   the overlay never shows in the host's mount table and goes away with
- *   the container. The mount point is the set's merged directory (store
- *   layers: <store>/<id>/merged, made if missing) or else the directory set
- *   with nsbox_container_set_root().
+ *   move_mount()s it over "/" of its own mount namespace and pivot_root()s
+ *   to it: the overlay never shows in the host's mount table and goes away
+ *   with the container. Decision: no mount point directory is used at all
+ *   (not the layer's merged directory, not a root directory): nothing is
+ *   created on the host for a start, there is no path to the mount point
+ *   that a user namespace's root might not be allowed to walk, and a plain
+ *   layer set (without a merged directory) needs nothing more. A root
+ *   directory set together with layers is refused at start.
  * - Cgroup. The setter copies the group's directory in every hierarchy. On
  *   a cgroup2 hierarchy (pure v2, and the unified one of a hybrid layout)
  *   the child is born in the group with clone3(CLONE_INTO_CGROUP). For each
@@ -276,7 +279,6 @@ static const char *ifname_of(const nsbox_container *c)
 
 static int prepare_layers(nsbox_container *c)
 {
-	const char *mp;
 	int fd = -1, r;
 
 	if (!c->has_layers)
@@ -284,15 +286,13 @@ static int prepare_layers(nsbox_container *c)
 	if (!(c->ns & NSBOX_NS_MOUNT))
 		return nsb_set_error_msg(-EINVAL,
 					 "start container: a layered root needs a mount namespace");
-	mp = c->layers.merged ? c->layers.merged : c->root;
-	if (!mp)
+	if (c->root)
 		return nsb_set_error_msg(-EINVAL,
-					 "start container: the layer set has no merged directory; set "
-					 "the mount point with nsbox_container_set_root()");
-	/* A store's merged directory is made on first use, as Docker does. */
-	if (c->layers.merged && mkdir(mp, 0755) < 0 && errno != EEXIST)
-		return nsb_set_error(NSB_NEG_ERRNO(), "start container: make mount point %s", mp);
-	if (!(c->start_root = strdup(mp)))
+					 "start container: both a root directory (%s) and layers are "
+					 "set; a layered root needs no directory",
+					 c->root);
+	/* No mount point: the child stacks the overlay over its own view of /. */
+	if (!(c->start_root = strdup("/")))
 		return nsb_oom();
 	r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
 	if (r < 0)

@@ -234,7 +234,7 @@ struct nsbox_container {
 		int host_nsfd;  /* owned dup, or -1 for the caller's namespace */
 	} net;
 	/* ... and what one start made (undone if it fails) */
-	char *start_root;       /* the mount point used for this start, or NULL */
+	char *start_root;       /* "/" for a layered root (see container-integrate.c), or NULL */
 	bool start_root_fd;     /* root_mount_fd was made by this start (layers) */
 	int start_cgroup_fd;    /* v2 group for CLONE_INTO_CGROUP, or -1 */
 	int start_v1_fd[CG_MAX_HIER]; /* "tasks" of each v1 group, the child joins */

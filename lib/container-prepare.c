@@ -623,6 +623,8 @@ int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report
 	case NSB_STEP_PRIVATE:
 		return nsb_set_error(r, "make mounts private in container");
 	case NSB_STEP_ROOT:
+		if (p->root_mount_fd >= 0)
+			return nsb_set_error(r, "attach the root mount over / in container");
 		return nsb_set_error(r, "bind root %s onto itself in container", p->root);
 	case NSB_STEP_OP:
 		if (rep->index >= 0 && (size_t)rep->index < p->nops)

@@ -676,6 +676,10 @@ static int validate_start(nsbox_container *c)
 						 "start container: root %s is not a directory",
 						 nsb_container_root(c));
 	}
+	/* A layered root is attached on its mount point through an fd the
+	 * parent opened: the container's user need not reach the path. */
+	if (c->start_root_fd)
+		return 0;
 	return check_root_reachable(c);
 }
 

@@ -409,6 +409,9 @@ START_TEST(layered_root_writes_and_whiteouts)
 	ck_assert(S_ISLNK(st.st_mode) || S_ISREG(st.st_mode));
 	ck_assert_int_eq(host_overlays(), 0);
 	ck_assert_int_eq(count_mounts(), mounts0);
+	/* No mount point was made in the layer. */
+	snprintf(path, sizeof(path), "%s/box1/merged", storedir);
+	ck_assert_int_eq(access(path, F_OK), -1);
 	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box1"), 0);
 	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box1-init"), 0);
 }
@@ -443,7 +446,7 @@ START_TEST(layered_root_volatile_and_commit)
 END_TEST
 
 /* 500 lower layers (the rootfs at the bottom, 499 small ones) and a
- * writable layer, as a plain layer set mounted on the container's root dir. */
+ * writable layer, as a plain layer set (no store, no merged directory). */
 START_TEST(layered_root_500_layers)
 {
 	char *dir = nsbt_tmpdir("many"), path[PATH_MAX], *out;
@@ -472,14 +475,15 @@ START_TEST(layered_root_500_layers)
 	}
 	ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
 	nsbox_layerset_free(ls);
-	/* A plain set has no merged directory: without a root, start refuses. */
+	/* A root directory as well is refused: a layered root needs none. */
+	snprintf(path, sizeof(path), "%s/root", dir);
+	ck_assert_int_eq(nsbox_container_set_root(c, path, 0), 0);
 	box_sh(c, "true");
 	r = nsbox_container_start(c);
 	ck_assert_int_eq(r, -EINVAL);
-	ck_assert_msg(contains(nsbox_last_error(), "nsbox_container_set_root"), "%s",
+	ck_assert_msg(contains(nsbox_last_error(), "both a root directory"), "%s",
 		      nsbox_last_error());
-	snprintf(path, sizeof(path), "%s/root", dir);
-	ck_assert_int_eq(nsbox_container_set_root(c, path, 0), 0);
+	ck_assert_int_eq(nsbox_container_set_root(c, NULL, 0), 0);
 	out = run_sh(c, "ls /layers | wc -l; cat /layers/top; rm /layers/top; echo w > /w; "
 			"ls /bin/busybox",
 		     0);
@@ -488,7 +492,7 @@ START_TEST(layered_root_500_layers)
 	nsbox_container_free(c);
 	snprintf(path, sizeof(path), "%s/upper/w", dir);
 	ck_assert_int_eq(access(path, F_OK), 0);
-	/* The mount point stayed empty on the host. */
+	/* Nothing was made on the host for the start. */
 	snprintf(path, sizeof(path), "%s/root", dir);
 	ck_assert_int_eq(nsbt_system("test -z \"$(ls -A %s)\"", path), 0);
 	ck_assert_int_eq(host_overlays(), 0);
@@ -518,6 +522,35 @@ START_TEST(layered_root_in_user_ns)
 	ck_assert_int_eq(host_overlays(), 0);
 	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box3"), 0);
 	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box3-init"), 0);
+}
+END_TEST
+
+/* Root inside maps to an unprivileged outside uid: the overlay is still
+ * attached (on the mount point through the parent's fd, which that uid
+ * could not reach by path); the layers' files keep their owners, so root
+ * inside reads everything but cannot write to root-owned directories. */
+START_TEST(layered_root_in_unprivileged_user_ns)
+{
+	nsbox_layerset *ls;
+	nsbox_container *c = box_new();
+	char *out;
+
+	NSBT_REQUIRE_ROOT();
+	ls = container_layers("box7");
+	ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
+	nsbox_layerset_free(ls);
+	ck_assert_int_eq(nsbox_container_set_namespaces(c, NSBOX_NS_DEFAULT | NSBOX_NS_USER), 0);
+	ck_assert_int_eq(nsbox_container_add_uid_map(c, 0, 100000, 65536), 0);
+	ck_assert_int_eq(nsbox_container_add_gid_map(c, 0, 100000, 65536), 0);
+	out = run_sh(c, "id -u; cat /etc/hostname; stat -c %u /etc/hostname; "
+			"touch /root/x 2>/dev/null || echo no-write",
+		     0);
+	ck_assert_str_eq(out, "0\nbox1\n65534\nno-write\n");
+	free(out);
+	nsbox_container_free(c);
+	ck_assert_int_eq(host_overlays(), 0);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box7"), 0);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box7-init"), 0);
 }
 END_TEST
 
@@ -1081,6 +1114,7 @@ int main(void)
 	tcase_add_test(tc, layered_root_volatile_and_commit);
 	tcase_add_test(tc, layered_root_500_layers);
 	tcase_add_test(tc, layered_root_in_user_ns);
+	tcase_add_test(tc, layered_root_in_unprivileged_user_ns);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cgroup");

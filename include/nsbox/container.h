@@ -374,16 +374,18 @@ int nsbox_container_set_keep_running(nsbox_container *c, int keep);
  *      no pointer to @ls. NULL removes the layers again
  *
  * At start the parent builds the overlay as a detached mount and the child
- * attaches it inside its own mount namespace, so it never shows in the
- * host's mount table and vanishes with the container. It is attached on the
- * set's merged directory (a store layer's <store>/<id>/merged, made if
- * missing), or, for a set without one, on the directory given with
- * nsbox_container_set_root(). Writes land in the upper layer, deletions as
- * whiteouts. Needs NSBOX_NS_MOUNT. Up to NSBOX_LAYERSET_MAX_LAYERS layers.
- * The layers must stay in place while the container runs.
+ * stacks it over / of its own mount namespace and switches to it
+ * (pivot_root), so it never shows in the host's mount table and vanishes
+ * with the container. No mount point directory is used (not the set's
+ * merged directory either); do not set a root with
+ * nsbox_container_set_root() as well (start fails with -EINVAL). Writes land
+ * in the upper layer, deletions as whiteouts. Needs NSBOX_NS_MOUNT. Up to
+ * NSBOX_LAYERSET_MAX_LAYERS layers. Works with NSBOX_NS_USER too (files keep
+ * their owners). The layers must stay in place while the container runs.
  *
  * Return: 0, or -EINVAL (no lower layer), -E2BIG (over 500 layers), -EBUSY,
- * -ECHILD, -ENOMEM. Start fails with -ENOENT when a layer was removed, or
+ * -ECHILD, -ENOMEM. Start fails with -ENOENT when a layer was removed,
+ * -EINVAL without a mount namespace or with a root directory set, or
  * -EOPNOTSUPP when the kernel lacks overlay lowerdir+ (before Linux 6.8).
  * Since: NSBOX_0.1
  */
