@@ -195,18 +195,21 @@ static char *host_links(void)
 	return s;
 }
 
-/* Directory entries below dir (one level), as one sorted-by-readdir string. */
+/* The subdirectories of dir named by this suite (nsbt-integration-*), as
+ * one string: others' groups may come and go there meanwhile (the v1
+ * groups of this machine's root hierarchies are shared). */
 static char *dir_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	char *s = NULL;
+	char *s = NULL, prefix[64];
 	size_t len = 0;
 	FILE *m = open_memstream(&s, &len);
 
+	snprintf(prefix, sizeof(prefix), "nsbt-%s-", nsbt_tag());
 	if (d) {
 		while ((e = readdir(d)))
-			if (e->d_type == DT_DIR && e->d_name[0] != '.')
+			if (e->d_type == DT_DIR && !strncmp(e->d_name, prefix, strlen(prefix)))
 				fprintf(m, "%s ", e->d_name);
 		closedir(d);
 	}
