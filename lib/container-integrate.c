@@ -408,7 +408,7 @@ static const char *prefix_of(const char *cidr)
 	return s ? s : "";
 }
 
-static int setup_bridge(nsbox_container *c, nsbox_netlink *nl)
+static int setup_bridge(nsbox_container *c, nsbox_netlink *nl, bool retried)
 {
 	struct nsb_nl_link link;
 	int r;
@@ -427,8 +427,8 @@ static int setup_bridge(nsbox_container *c, nsbox_netlink *nl)
 	if (r != -ENODEV)
 		return nsb_nl_fail(nl, r, "find bridge %s", c->net.bridge);
 	r = nsbox_netlink_add_bridge(nl, c->net.bridge);
-	if (r == -EEXIST) /* made by someone else just now */
-		return setup_bridge(c, nl);
+	if (r == -EEXIST && !retried) /* made by someone else just now */
+		return setup_bridge(c, nl, true);
 	if (r < 0)
 		return r;
 	c->start_bridge_made = true;
@@ -454,7 +454,7 @@ static int setup_network(nsbox_container *c, pid_t pid)
 	if (r < 0)
 		return nsb_prefix_error(r, "network: host namespace");
 	c->start_host_nl = host;
-	r = setup_bridge(c, host);
+	r = setup_bridge(c, host, false);
 	if (r < 0)
 		return nsb_prefix_error(r, "network");
 	/* The host end: unique while the child lives (its pid), retried with a
