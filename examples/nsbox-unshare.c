@@ -14,7 +14,9 @@
  *                          layer ID of the store (an init layer with
  *                          /etc/hosts, /etc/hostname and /etc/resolv.conf,
  *                          and a writable layer), mounted only inside the
- *                          container; removed afterwards unless
+ *                          container, with overlayfs "volatile" (no sync
+ *                          of a layer that is thrown away); removed
+ *                          afterwards unless
  *   --keep-layers NAME     names the container layers NAME-init and NAME and
  *                          keeps them (for nsbox_layer_store_commit())
  *   --cpu-quota USEC       CPU time per 100000 us period
