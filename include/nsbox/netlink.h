@@ -259,7 +259,8 @@ int nsbox_netlink_link_exists(nsbox_netlink *nl, const char *name);
 
 /**
  * nsbox_netlink_list_links - the names of all links in the namespace
- * @out:   receives a NULL-terminated array of names, in index order; one
+ * @out:   receives a NULL-terminated array of names, in the kernel's dump
+ *         order (index order on current kernels); one
  *         allocation: free the array with nsbox_free() (not the strings)
  * @out_n: receives the number of names; may be NULL
  *
