@@ -1,0 +1,78 @@
+#!/bin/bash
+# bench/start: whole-process time to run /bin/true in a new container, for
+# libnsbox and its peers, in ONE hyperfine run (medians; this machine is
+# noisy, so read the ratios). Run as root after building (scripts/test.sh).
+#
+#   bench/start.sh [RUNS]        default 40 runs after 5 warm-ups each
+#
+# Rows:
+#   bare /bin/true                          the floor
+#   nsbox-unshare, busybox root             mount pid net uts ipc cgroup namespaces
+#   nsbox-unshare, layered root + cgroup    same, root from a layer store, cpu/memory/pids limits
+#   unshare(1) --mount-proc                 same namespaces and root (does less: no pivot_root, no /dev)
+#   bwrap --unshare-all                     same root
+#   crun run / runc run                     OCI bundle of the same root (crun in a private mount
+#                                           namespace with /sys/fs/cgroup/unified hidden, since it
+#                                           refuses this machine's hybrid layout; that wrapper's
+#                                           cost is measured too, as "crun wrapper floor")
+#
+# Every cgroup made is below this process's own cgroup (OCI cgroupsPath is
+# relative) and is removed; all files live in a temporary directory.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/.." && pwd)
+build=${NSBOX_BUILD_DIR:-$src/build}
+runs=${1:-40}
+ex=$build/examples
+# NSBOX_BENCH_TMP picks the filesystem of the rootfs and the layer store
+# (default /tmp; the README quotes /tmp and /dev/shm).
+work=$(mktemp -d "${NSBOX_BENCH_TMP:-/tmp}/nsbox-bench-start-XXXXXX")
+cleanup() {
+	runc delete -f nsbench-runc >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$src/scripts/mkrootfs.sh" "$work/rootfs" >/dev/null
+# An OCI bundle of the same root for crun and runc.
+mkdir -p "$work/bundle"
+(cd "$work/bundle" && runc spec)
+python3 - "$work/bundle/config.json" "$work/rootfs" <<'PY'
+import json, sys
+p, root = sys.argv[1], sys.argv[2]
+c = json.load(open(p))
+c["root"] = {"path": root, "readonly": False}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["/bin/true"]
+c["linux"]["cgroupsPath"] = "nsbench-start"      # relative: below our own cgroup
+c["linux"]["namespaces"].append({"type": "cgroup"})
+json.dump(c, open(p, "w"), indent=1)
+PY
+
+# A layered image for the nsbox layered row.
+"$build/bench/nsbox-bench-mkimage" "$work/store" "$work/rootfs" busybox >/dev/null
+
+ns="--mount --pid --net --uts --ipc --cgroup --fork --mount-proc"
+hide_unified="mount --make-rprivate / && umount /sys/fs/cgroup/unified"
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/start.json" \
+	-n "bare /bin/true" "/bin/true" \
+	-n "nsbox-unshare" "$ex/nsbox-unshare $ns --root $work/rootfs /bin/true" \
+	-n "nsbox-unshare layered+cgroup" \
+	   "$ex/nsbox-unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true" \
+	-n "unshare(1)" "unshare $ns --root $work/rootfs /bin/true" \
+	-n "bwrap" "bwrap --unshare-all --bind $work/rootfs / --proc /proc --dev /dev /bin/true" \
+	-n "crun wrapper floor" "unshare -m sh -c '$hide_unified && /bin/true'" \
+	-n "crun" "unshare -m sh -c '$hide_unified && exec crun run --bundle $work/bundle nsbench-crun'" \
+	-n "runc" "runc run --bundle $work/bundle nsbench-runc" >&2
+
+python3 - "$work/start.json" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+med = {r["command"]: r["median"] * 1000 for r in res}
+base = med.get("nsbox-unshare layered+cgroup")
+print("| command | median (ms) | vs nsbox layered+cgroup |")
+print("|---|---:|---:|")
+for r in res:
+    m = r["median"] * 1000
+    print(f"| {r['command']} | {m:.2f} | {m / base:.2f}x |" if base else f"| {r['command']} | {m:.2f} | |")
+PY
