@@ -60,26 +60,6 @@
 #include "system.h"
 #include "util.h"
 
-static int check_config(const nsbox_container *c)
-{
-	if (c->owner_pid != getpid())
-		return nsb_set_error_msg(-ECHILD,
-					 "container handle used in process %d, made in process %d",
-					 (int)getpid(), (int)c->owner_pid);
-	if (c->started)
-		return nsb_set_error_msg(-EBUSY, "configure container: already started");
-	return 0;
-}
-
-#define CHECK_CONFIG(c)                                                                            \
-	do {                                                                                       \
-		int _r;                                                                            \
-		NSB_CHECK_ARG(c);                                                                  \
-		_r = check_config(c);                                                              \
-		if (_r < 0)                                                                        \
-			return _r;                                                                 \
-	} while (0)
-
 void nsb_container_integrate_init(nsbox_container *c)
 {
 	c->cgroup.v2 = -1;

@@ -282,6 +282,20 @@ void nsb_container_integrate_undo(nsbox_container *c);
 void nsb_container_integrate_done(nsbox_container *c);
 void nsb_container_integrate_free(nsbox_container *c);
 
+/*
+ * For setters: -ECHILD when called from a process forked after the handle
+ * was made, -EBUSY once the container was started (sets the message).
+ */
+int nsb_container_check_config(const nsbox_container *c);
+#define CHECK_CONFIG(c)                                                                            \
+	do {                                                                                       \
+		int _r;                                                                            \
+		NSB_CHECK_ARG(c);                                                                  \
+		_r = nsb_container_check_config(c);                                                \
+		if (_r < 0)                                                                        \
+			return _r;                                                                 \
+	} while (0)
+
 /* container-prepare.c */
 /* Split "size=64m,mode=755,nosuid" into fsconfig keys/values (kept in p when
  * p is not NULL) and MOUNT_ATTR_* bits; 0, -EINVAL (too many), -ENOMEM. */

@@ -61,7 +61,7 @@ static int check_owner(const nsbox_container *c)
 	return 0;
 }
 
-static int check_config(const nsbox_container *c)
+int nsb_container_check_config(const nsbox_container *c)
 {
 	int r = check_owner(c);
 	if (r < 0)
@@ -70,15 +70,6 @@ static int check_config(const nsbox_container *c)
 		return nsb_set_error_msg(-EBUSY, "configure container: already started");
 	return 0;
 }
-
-#define CHECK_CONFIG(c)                                                                            \
-	do {                                                                                       \
-		int _r;                                                                            \
-		NSB_CHECK_ARG(c);                                                                  \
-		_r = check_config(c);                                                              \
-		if (_r < 0)                                                                        \
-			return _r;                                                                 \
-	} while (0)
 
 NSB_EXPORT int nsbox_container_new(nsbox_container **out)
 {
