@@ -75,8 +75,16 @@ static inline bool nsb_ls_is_whiteout(const struct stat *st)
 int nsb_ls_open_dir_beneath(int root_dfd, const char *rel, bool create, int *out_fd);
 
 /* ---- layerset-tar.c ---- */
+/* Both load libarchive on first use (dlopen, once per process) and return
+ * -EOPNOTSUPP, with the message naming the library and dlerror()'s text,
+ * when it cannot be loaded. */
 int nsb_ls_tar_extract(int src_fd, int diff_dfd);
 int nsb_ls_tar_write(int diff_dfd, int out_fd, uint32_t flags);
+/* Test hook (tests/test-layerset.c): the sonames to dlopen, in order
+ * (NULL-terminated, not copied; NULL restores "libarchive.so.13",
+ * "libarchive.so"). Only before the first tar use in the process:
+ * -EALREADY after it. Not thread-safe. */
+int nsb_ls_tar_set_libnames_for_test(const char *const *names);
 
 /* ---- layerset-mount.c ---- */
 int nsb_ls_mount_attach(nsbox_layerset *ls, int target_fd, const char *target);

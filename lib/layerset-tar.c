@@ -13,12 +13,26 @@
  * could redirect overlay lookups).
  *
  * Writing: a pax tar of the diff in sorted order, the reverse conversion.
+ *
+ * libarchive is not linked: it pulls in some fifteen shared libraries
+ * (compressors, libxml2, ICU, crypto), about 2 ms of dynamic loading for
+ * every program that links libnsbox, tar user or not. This file is compiled
+ * against libarchive's headers and, at the first tar import or export,
+ * dlopen()s libarchive.so.13 (else libarchive.so) with RTLD_NOW|RTLD_LOCAL
+ * and looks up exactly the functions below into a static table, once per
+ * process (pthread_once). Calls go through the table (la.archive_*), whose
+ * types come from the headers. If that fails, tar import and export fail
+ * with -EOPNOTSUPP and a message naming the library and dlerror()'s text;
+ * the failure is remembered for the life of the process. The library is
+ * never unloaded.
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,25 +48,160 @@
 #define WH_OPAQUE ".wh..wh..opq"
 #define WH_META ".wh..wh."
 
+/* ---- loading libarchive ---- */
+
+/* Every libarchive function this file calls, and nothing else. */
+#define LA_FUNCS(X)                                     \
+	X(archive_entry_atime)                          \
+	X(archive_entry_atime_is_set)                   \
+	X(archive_entry_atime_nsec)                     \
+	X(archive_entry_copy_stat)                      \
+	X(archive_entry_copy_symlink)                   \
+	X(archive_entry_filetype)                       \
+	X(archive_entry_free)                           \
+	X(archive_entry_gid)                            \
+	X(archive_entry_hardlink)                       \
+	X(archive_entry_linkify)                        \
+	X(archive_entry_linkresolver_free)              \
+	X(archive_entry_linkresolver_new)               \
+	X(archive_entry_linkresolver_set_strategy)      \
+	X(archive_entry_mtime)                          \
+	X(archive_entry_mtime_nsec)                     \
+	X(archive_entry_new)                            \
+	X(archive_entry_pathname)                       \
+	X(archive_entry_perm)                           \
+	X(archive_entry_rdev)                           \
+	X(archive_entry_set_filetype)                   \
+	X(archive_entry_set_mtime)                      \
+	X(archive_entry_set_pathname)                   \
+	X(archive_entry_set_perm)                       \
+	X(archive_entry_set_size)                       \
+	X(archive_entry_size)                           \
+	X(archive_entry_size_is_set)                    \
+	X(archive_entry_symlink)                        \
+	X(archive_entry_uid)                            \
+	X(archive_entry_xattr_add_entry)                \
+	X(archive_entry_xattr_next)                     \
+	X(archive_entry_xattr_reset)                    \
+	X(archive_errno)                                \
+	X(archive_error_string)                         \
+	X(archive_format)                               \
+	X(archive_read_data_block)                      \
+	X(archive_read_free)                            \
+	X(archive_read_new)                             \
+	X(archive_read_next_header)                     \
+	X(archive_read_open_fd)                         \
+	X(archive_read_support_filter_all)              \
+	X(archive_read_support_format_tar)              \
+	X(archive_write_add_filter_gzip)                \
+	X(archive_write_add_filter_zstd)                \
+	X(archive_write_close)                          \
+	X(archive_write_data)                           \
+	X(archive_write_free)                           \
+	X(archive_write_header)                         \
+	X(archive_write_new)                            \
+	X(archive_write_open_fd)                        \
+	X(archive_write_set_bytes_in_last_block)        \
+	X(archive_write_set_format_pax)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	LA_FUNCS(X)
+#undef X
+} la;
+
+static const char *const la_default_names[] = {"libarchive.so.13", "libarchive.so", NULL};
+static const char *const *la_names = la_default_names;
+static pthread_once_t la_once = PTHREAD_ONCE_INIT;
+static bool la_tried;
+static int la_result;      /* 0, or -EOPNOTSUPP */
+static char la_msg[NSB_ERROR_MAX];
+
+static void la_fail(const char *soname, const char *why, const char *hint)
+{
+	la_result = -EOPNOTSUPP;
+	snprintf(la_msg, sizeof(la_msg), "load %s for tar layers: %s (%s)", soname,
+		 why ? why : "unknown dynamic loader error", hint);
+}
+
+static void la_load_once(void)
+{
+	const char *first = la_names[0] ? la_names[0] : "libarchive";
+	char first_err[512] = "";
+	const char *name = NULL;
+	void *h = NULL;
+
+	la_tried = true;
+	for (size_t i = 0; la_names[i] && !h; i++) {
+		name = la_names[i];
+		h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+		if (!h && i == 0) {
+			const char *e = dlerror();
+			snprintf(first_err, sizeof(first_err), "%s", e ? e : "");
+		}
+	}
+	if (!h) {
+		/* The first name's reason is the useful one (the fallback is
+		 * only there for unusual sonames). */
+		la_fail(first, first_err[0] ? first_err : NULL, "install libarchive13");
+		return;
+	}
+	(void)dlerror();
+#define X(f)                                                                               \
+	do {                                                                               \
+		void *sym = dlsym(h, #f);                                                  \
+		if (!sym) {                                                                \
+			la_fail(name, dlerror(), "libarchive 3.3.3 or later is needed");  \
+			memset(&la, 0, sizeof(la));                                        \
+			(void)dlclose(h);                                                  \
+			return;                                                            \
+		}                                                                          \
+		la.f = (__typeof__(la.f))sym;                                              \
+	} while (0);
+	LA_FUNCS(X)
+#undef X
+	la_result = 0;
+}
+
+/* Load libarchive on first use; 0, or -EOPNOTSUPP with the message set. */
+static int la_load(void)
+{
+	int r = pthread_once(&la_once, la_load_once);
+
+	if (r != 0)
+		return nsb_set_error(-r, "load libarchive for tar layers");
+	if (la_result < 0)
+		return nsb_set_error_msg(la_result, "%s", la_msg);
+	return 0;
+}
+
+int nsb_ls_tar_set_libnames_for_test(const char *const *names)
+{
+	if (la_tried)
+		return -EALREADY;
+	la_names = names ? names : la_default_names;
+	return 0;
+}
+
 static void archive_read_freep(struct archive **a)
 {
 	if (*a)
-		(void)archive_read_free(*a);
+		(void)la.archive_read_free(*a);
 	*a = NULL;
 }
 
 static void archive_write_freep(struct archive **a)
 {
 	if (*a)
-		(void)archive_write_free(*a);
+		(void)la.archive_write_free(*a);
 	*a = NULL;
 }
 
 static int archive_err(struct archive *a, const char *what)
 {
-	int e = archive_errno(a);
+	int e = la.archive_errno(a);
 	int r = (e == ENOMEM || e == ENOSPC || e == EDQUOT || e == EIO) ? -e : -EBADMSG;
-	const char *s = archive_error_string(a);
+	const char *s = la.archive_error_string(a);
 
 	return nsb_set_error_msg(r, "%s: %s", what, s ? s : "corrupt or truncated stream");
 }
@@ -130,11 +279,11 @@ struct dirtime {
 
 static void entry_times(struct archive_entry *e, struct timespec ts[2])
 {
-	ts[1].tv_sec = archive_entry_mtime(e);
-	ts[1].tv_nsec = archive_entry_mtime_nsec(e);
-	if (archive_entry_atime_is_set(e)) {
-		ts[0].tv_sec = archive_entry_atime(e);
-		ts[0].tv_nsec = archive_entry_atime_nsec(e);
+	ts[1].tv_sec = la.archive_entry_mtime(e);
+	ts[1].tv_nsec = la.archive_entry_mtime_nsec(e);
+	if (la.archive_entry_atime_is_set(e)) {
+		ts[0].tv_sec = la.archive_entry_atime(e);
+		ts[0].tv_nsec = la.archive_entry_atime_nsec(e);
 	} else {
 		ts[0] = ts[1];
 	}
@@ -145,15 +294,15 @@ static int apply_meta(int pfd, const char *base, struct archive_entry *e, const 
 	const char *name;
 	const void *val;
 	size_t size;
-	mode_t type = archive_entry_filetype(e);
+	mode_t type = la.archive_entry_filetype(e);
 
-	if (fchownat(pfd, base, archive_entry_uid(e), archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) <
+	if (fchownat(pfd, base, la.archive_entry_uid(e), la.archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) <
 	    0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "tar entry \"%.200s\": chown", entry);
-	if (type != AE_IFLNK && fchmodat(pfd, base, archive_entry_perm(e) & 07777, 0) < 0)
+	if (type != AE_IFLNK && fchmodat(pfd, base, la.archive_entry_perm(e) & 07777, 0) < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "tar entry \"%.200s\": chmod", entry);
-	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &name, &val, &size) == ARCHIVE_OK) {
+	la.archive_entry_xattr_reset(e);
+	while (la.archive_entry_xattr_next(e, &name, &val, &size) == ARCHIVE_OK) {
 		int r;
 		if (strncmp(name, "trusted.overlay.", 16) == 0)
 			continue;
@@ -178,7 +327,7 @@ static int write_data(struct archive *a, int fd, const char *entry)
 	int64_t off;
 
 	for (;;) {
-		int r = archive_read_data_block(a, &buf, &size, &off);
+		int r = la.archive_read_data_block(a, &buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN)
@@ -199,12 +348,12 @@ static int write_data(struct archive *a, int fd, const char *entry)
 static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 			 struct dirtime **dts, size_t *n_dts)
 {
-	const char *entry = archive_entry_pathname(e);
+	const char *entry = la.archive_entry_pathname(e);
 	nsb_autofree char *rel = NULL;
 	nsb_autoclose int pfd = -EBADF;
 	const char *base;
-	mode_t type = archive_entry_filetype(e);
-	const char *hl = archive_entry_hardlink(e);
+	mode_t type = la.archive_entry_filetype(e);
+	const char *hl = la.archive_entry_hardlink(e);
 	struct stat st;
 	int r;
 
@@ -317,8 +466,8 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 		r = write_data(a, fd, entry);
 		if (r < 0)
 			return r;
-		if (archive_entry_size_is_set(e) &&
-		    ftruncate(fd, (off_t)archive_entry_size(e)) < 0)
+		if (la.archive_entry_size_is_set(e) &&
+		    ftruncate(fd, (off_t)la.archive_entry_size(e)) < 0)
 			return nsb_set_error(NSB_NEG_ERRNO(), "tar entry \"%.200s\": truncate",
 					     entry);
 		break;
@@ -329,7 +478,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 					     entry);
 		break;
 	case AE_IFLNK: {
-		const char *target = archive_entry_symlink(e);
+		const char *target = la.archive_entry_symlink(e);
 		if (!target || !target[0])
 			return nsb_set_error_msg(-EBADMSG, "tar entry \"%.200s\": empty symlink",
 						 entry);
@@ -342,7 +491,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, int root,
 	case AE_IFBLK:
 	case AE_IFIFO:
 	case AE_IFSOCK:
-		if (mknodat(pfd, base, type | 0600, archive_entry_rdev(e)) < 0)
+		if (mknodat(pfd, base, type | 0600, la.archive_entry_rdev(e)) < 0)
 			return nsb_set_error(NSB_NEG_ERRNO(), "tar entry \"%.200s\": mknod",
 					     entry);
 		break;
@@ -375,20 +524,23 @@ record_dir : {
 
 int nsb_ls_tar_extract(int src_fd, int diff_dfd)
 {
-	__attribute__((cleanup(archive_read_freep))) struct archive *a = archive_read_new();
+	__attribute__((cleanup(archive_read_freep))) struct archive *a = NULL;
 	struct dirtime *dts = NULL;
 	size_t n_dts = 0;
-	int r = 0;
+	int r = la_load();
 
+	if (r < 0)
+		return r;
+	a = la.archive_read_new();
 	if (!a)
 		return nsb_oom();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_fd(a, src_fd, 65536) != ARCHIVE_OK)
+	la.archive_read_support_filter_all(a);
+	la.archive_read_support_format_tar(a);
+	if (la.archive_read_open_fd(a, src_fd, 65536) != ARCHIVE_OK)
 		return archive_err(a, "open tar stream");
 	for (;;) {
 		struct archive_entry *e;
-		int ar = archive_read_next_header(a, &e);
+		int ar = la.archive_read_next_header(a, &e);
 
 		if (ar == ARCHIVE_EOF)
 			break;
@@ -472,33 +624,33 @@ static int add_xattrs(struct archive_entry *e, int dfd, const char *name, bool *
 		}
 		if (strncmp(k, "trusted.overlay.", 16) == 0)
 			continue;
-		archive_entry_xattr_add_entry(e, k, val, (size_t)vl);
+		la.archive_entry_xattr_add_entry(e, k, val, (size_t)vl);
 	}
 	return 0;
 }
 
 static int write_header(struct tarw *w, struct archive_entry *e, const char *rel)
 {
-	if (archive_write_header(w->a, e) < ARCHIVE_WARN)
+	if (la.archive_write_header(w->a, e) < ARCHIVE_WARN)
 		return nsb_set_error_msg(-EIO, "write tar header of %s: %s", rel,
-					 archive_error_string(w->a));
+					 la.archive_error_string(w->a));
 	return 0;
 }
 
 static int write_empty(struct tarw *w, const char *path, const struct stat *st)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = la.archive_entry_new();
 	int r;
 
 	if (!e)
 		return nsb_oom();
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, 0);
-	archive_entry_set_mtime(e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	la.archive_entry_set_pathname(e, path);
+	la.archive_entry_set_filetype(e, AE_IFREG);
+	la.archive_entry_set_perm(e, 0644);
+	la.archive_entry_set_size(e, 0);
+	la.archive_entry_set_mtime(e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 	r = write_header(w, e, path);
-	archive_entry_free(e);
+	la.archive_entry_free(e);
 	return r;
 }
 
@@ -532,38 +684,38 @@ static int write_tree(struct tarw *w, int dfd, const char *prefix)
 			r = wh ? write_empty(w, wh, &st) : nsb_oom();
 			continue;
 		}
-		e = archive_entry_new();
+		e = la.archive_entry_new();
 		if (!e) {
 			r = nsb_oom();
 			break;
 		}
-		archive_entry_copy_stat(e, &st);
-		archive_entry_set_pathname(e, rel);
+		la.archive_entry_copy_stat(e, &st);
+		la.archive_entry_set_pathname(e, rel);
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX + 1];
 			ssize_t tl = readlinkat(dfd, name, target, sizeof(target) - 1);
 			if (tl < 0) {
 				r = nsb_set_error(NSB_NEG_ERRNO(), "readlink %s", rel);
-				archive_entry_free(e);
+				la.archive_entry_free(e);
 				break;
 			}
 			target[tl] = '\0';
-			archive_entry_copy_symlink(e, target);
+			la.archive_entry_copy_symlink(e, target);
 		}
 		r = add_xattrs(e, dfd, name, &opaque);
 		if (r < 0) {
 			r = nsb_set_error(r, "read extended attributes of %s", rel);
-			archive_entry_free(e);
+			la.archive_entry_free(e);
 			break;
 		}
 		if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
 			struct archive_entry *sparse = NULL;
-			archive_entry_linkify(w->lr, &e, &sparse);
+			la.archive_entry_linkify(w->lr, &e, &sparse);
 		}
 		if (!e)
 			continue;
 		r = write_header(w, e, rel);
-		if (r >= 0 && S_ISREG(st.st_mode) && archive_entry_size(e) > 0) {
+		if (r >= 0 && S_ISREG(st.st_mode) && la.archive_entry_size(e) > 0) {
 			nsb_autoclose int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			char buf[65536];
 			ssize_t got;
@@ -577,12 +729,12 @@ static int write_tree(struct tarw *w, int dfd, const char *prefix)
 					r = nsb_set_error(NSB_NEG_ERRNO(), "read %s", rel);
 					break;
 				}
-				if (archive_write_data(w->a, buf, (size_t)got) != got)
+				if (la.archive_write_data(w->a, buf, (size_t)got) != got)
 					r = nsb_set_error_msg(-EIO, "write tar data of %s: %s", rel,
-							      archive_error_string(w->a));
+							      la.archive_error_string(w->a));
 			}
 		}
-		archive_entry_free(e);
+		la.archive_entry_free(e);
 		if (r < 0)
 			break;
 		if (S_ISDIR(st.st_mode)) {
@@ -609,45 +761,49 @@ static int write_tree(struct tarw *w, int dfd, const char *prefix)
 
 int nsb_ls_tar_write(int diff_dfd, int out_fd, uint32_t flags)
 {
-	__attribute__((cleanup(archive_write_freep))) struct archive *a = archive_write_new();
-	struct tarw w = {.a = a};
+	__attribute__((cleanup(archive_write_freep))) struct archive *a = NULL;
+	struct tarw w = {0};
 	struct stat st;
 	bool opaque = false;
-	int r;
+	int r = la_load();
 
+	if (r < 0)
+		return r;
+	a = la.archive_write_new();
 	if (!a)
 		return nsb_oom();
-	if (archive_write_set_format_pax(a) != ARCHIVE_OK ||
-	    ((flags & NSBOX_LAYER_TAR_GZIP) && archive_write_add_filter_gzip(a) != ARCHIVE_OK) ||
-	    ((flags & NSBOX_LAYER_TAR_ZSTD) && archive_write_add_filter_zstd(a) != ARCHIVE_OK))
+	w.a = a;
+	if (la.archive_write_set_format_pax(a) != ARCHIVE_OK ||
+	    ((flags & NSBOX_LAYER_TAR_GZIP) && la.archive_write_add_filter_gzip(a) != ARCHIVE_OK) ||
+	    ((flags & NSBOX_LAYER_TAR_ZSTD) && la.archive_write_add_filter_zstd(a) != ARCHIVE_OK))
 		return nsb_set_error_msg(-EOPNOTSUPP, "set up tar writer: %s",
-					 archive_error_string(a));
-	(void)archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open_fd(a, out_fd) != ARCHIVE_OK)
-		return nsb_set_error_msg(-EIO, "open tar output: %s", archive_error_string(a));
-	w.lr = archive_entry_linkresolver_new();
+					 la.archive_error_string(a));
+	(void)la.archive_write_set_bytes_in_last_block(a, 1);
+	if (la.archive_write_open_fd(a, out_fd) != ARCHIVE_OK)
+		return nsb_set_error_msg(-EIO, "open tar output: %s", la.archive_error_string(a));
+	w.lr = la.archive_entry_linkresolver_new();
 	if (!w.lr)
 		return nsb_oom();
-	archive_entry_linkresolver_set_strategy(w.lr, archive_format(a));
+	la.archive_entry_linkresolver_set_strategy(w.lr, la.archive_format(a));
 	/* An opaque root. */
 	{
-		struct archive_entry *e = archive_entry_new();
+		struct archive_entry *e = la.archive_entry_new();
 		if (!e) {
-			archive_entry_linkresolver_free(w.lr);
+			la.archive_entry_linkresolver_free(w.lr);
 			return nsb_oom();
 		}
 		(void)add_xattrs(e, diff_dfd, ".", &opaque);
-		archive_entry_free(e);
+		la.archive_entry_free(e);
 	}
 	r = 0;
 	if (opaque && fstat(diff_dfd, &st) == 0)
 		r = write_empty(&w, WH_OPAQUE, &st);
 	if (r >= 0)
 		r = write_tree(&w, diff_dfd, "");
-	archive_entry_linkresolver_free(w.lr);
+	la.archive_entry_linkresolver_free(w.lr);
 	if (r < 0)
 		return r;
-	if (archive_write_close(a) != ARCHIVE_OK)
-		return nsb_set_error_msg(-EIO, "finish tar output: %s", archive_error_string(a));
+	if (la.archive_write_close(a) != ARCHIVE_OK)
+		return nsb_set_error_msg(-EIO, "finish tar output: %s", la.archive_error_string(a));
 	return 0;
 }

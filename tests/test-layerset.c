@@ -1552,6 +1552,137 @@ START_TEST(detached_mount_for_containers)
 }
 END_TEST
 
+/* ---- tar: libarchive is dlopen()ed on first use (lib/layerset-tar.c) ---- */
+
+/* Each test runs in its own forked process (nsbt_main: CK_FORK), so the
+ * loader has not run yet when it sets the names to load. */
+
+static size_t store_entries(nsbox_layer_store *st)
+{
+	DIR *d = opendir(nsbox_layer_store_path(st));
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		n++;
+	closedir(d);
+	return n;
+}
+
+START_TEST(tar_load_failure)
+{
+	static const char *const bad[] = {"libnsbox-test-no-such-archive.so.13", NULL};
+	char *dir, *src, *msg;
+	nsbox_layer_store *st;
+	char **ids = NULL;
+	size_t entries;
+	int fd, r;
+
+	NSBT_REQUIRE_ROOT();
+	ck_assert_int_eq(nsb_ls_tar_set_libnames_for_test(bad), 0);
+	dir = nsbt_tmpdir("tarload");
+	src = pjoin(dir, "src");
+	mk(dir, "src");
+	put(src, "f", "x");
+	st = store_in(dir);
+	ck_assert_int_eq(nsbox_layer_store_import_dir(st, "a", NULL, src, NULL), 0);
+	entries = store_entries(st);
+
+	fd = memfd_create("tar", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	r = nsbox_layer_store_import_tar(st, "t", NULL, fd, NULL);
+	ck_assert_msg(r == -EOPNOTSUPP, "import_tar: %d %s", r, nsbox_last_error());
+	msg = strdup(nsbox_last_error());
+	ck_assert_msg(strstr(msg, "load libnsbox-test-no-such-archive.so.13 for tar layers: ") &&
+			      strstr(msg, "cannot open shared object file") &&
+			      strstr(msg, "(install libarchive13)"),
+		      "message: %s", msg);
+	/* nothing left behind: no layer "t", no temporary entry */
+	ck_assert_int_eq(nsbox_layer_store_list(st, &ids), 1);
+	ck_assert_str_eq(ids[0], "a");
+	nsbox_free(ids);
+	ck_assert_uint_eq(store_entries(st), entries);
+
+	/* export fails the same way, without writing anything */
+	r = nsbox_layer_store_export_tar(st, "a", fd, 0);
+	ck_assert_msg(r == -EOPNOTSUPP, "export_tar: %d %s", r, nsbox_last_error());
+	ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "load libnsbox-test-no-such-archive"));
+	ck_assert_int_eq(lseek(fd, 0, SEEK_END), 0);
+
+	/* the failure is remembered: same answer, no second attempt */
+	ck_assert_int_eq(nsbox_layer_store_import_tar(st, "t", NULL, fd, NULL), -EOPNOTSUPP);
+	ck_assert_str_eq(nsbox_last_error(), msg);
+	ck_assert_int_eq(nsb_ls_tar_set_libnames_for_test(NULL), -EALREADY);
+	/* the rest of the store still works */
+	ck_assert_int_eq(nsbox_layer_store_import_dir(st, "b", "a", src, NULL), 0);
+	close(fd);
+	free(msg);
+	free(src);
+	nsbox_layer_store_free(st);
+	nsbt_rm_tmpdir(dir);
+}
+END_TEST
+
+/* A library that loads but lacks libarchive's functions: the symbol is named. */
+START_TEST(tar_load_missing_symbol)
+{
+	static const char *const notarchive[] = {"libmnl.so.0", NULL};
+	char *dir;
+	nsbox_layer_store *st;
+	int fd, r;
+
+	NSBT_REQUIRE_ROOT();
+	ck_assert_int_eq(nsb_ls_tar_set_libnames_for_test(notarchive), 0);
+	dir = nsbt_tmpdir("tarsym");
+	st = store_in(dir);
+	fd = memfd_create("tar", MFD_CLOEXEC);
+	r = nsbox_layer_store_import_tar(st, "t", NULL, fd, NULL);
+	ck_assert_msg(r == -EOPNOTSUPP, "import_tar: %d %s", r, nsbox_last_error());
+	ck_assert_msg(strstr(nsbox_last_error(), "load libmnl.so.0 for tar layers: ") &&
+			      strstr(nsbox_last_error(), "undefined symbol: archive_") &&
+			      strstr(nsbox_last_error(), "libarchive 3.3.3 or later"),
+		      "message: %s", nsbox_last_error());
+	{
+		char **ids = NULL;
+		ck_assert_int_eq(nsbox_layer_store_list(st, &ids), 0);
+		nsbox_free(ids);
+	}
+	close(fd);
+	nsbox_layer_store_free(st);
+	nsbt_rm_tmpdir(dir);
+}
+END_TEST
+
+/* The next name is tried when the first cannot be loaded. */
+START_TEST(tar_load_fallback_name)
+{
+	static const char *const names[] = {"libnsbox-test-no-such-archive.so.13",
+					    "libarchive.so.13", NULL};
+	static const struct tent t[] = {{"d", AE_IFDIR, NULL, NULL, NULL, 0755},
+					{"d/f", AE_IFREG, "data", NULL, NULL, 0},
+					{NULL, 0, NULL, NULL, NULL, 0}};
+	char *dir, *diff;
+	nsbox_layer_store *st;
+	int fd;
+
+	NSBT_REQUIRE_ROOT();
+	ck_assert_int_eq(nsb_ls_tar_set_libnames_for_test(names), 0);
+	dir = nsbt_tmpdir("tarfallback");
+	st = store_in(dir);
+	fd = make_tar(t, 0);
+	ck_assert_msg(nsbox_layer_store_import_tar(st, "t", NULL, fd, NULL) == 0, "%s",
+		      nsbox_last_error());
+	close(fd);
+	diff = pjoin(nsbox_layer_store_path(st), "t/diff/d");
+	ck_assert_str_eq(get(diff, "f"), "data");
+	ck_assert_int_eq(nsb_ls_tar_set_libnames_for_test(NULL), -EALREADY);
+	free(diff);
+	nsbox_layer_store_free(st);
+	nsbt_rm_tmpdir(dir);
+}
+END_TEST
+
 static Suite *layerset_suite(void)
 {
 	Suite *s = suite_create("layerset");
@@ -1583,6 +1714,9 @@ static Suite *layerset_suite(void)
 	tcase_add_test(tc, export_import_roundtrip_zstd);
 	tcase_add_test(tc, export_whiteout_names);
 	tcase_add_test(tc, tar_hostile);
+	tcase_add_test(tc, tar_load_failure);
+	tcase_add_test(tc, tar_load_missing_symbol);
+	tcase_add_test(tc, tar_load_fallback_name);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("many-layers");

@@ -158,11 +158,17 @@ int nsbox_layer_store_import_dir(nsbox_layer_store *st, const char *id, const ch
  * land outside the layer: absolute paths, "..", hard links out of the
  * layer and writes through symlinks are refused.
  *
+ * libnsbox does not link libarchive: the first tar import or export in
+ * the process loads it (dlopen of libarchive.so.13, else libarchive.so).
+ * If that fails, every tar import and export of the process fails.
+ *
  * Return: 0 on success; a negative errno otherwise (nothing left behind):
  *   -EINVAL, -EEXIST, -ENOENT, -ELOOP  as nsbox_layer_store_create_layer()
  *   -EBADF    @fd is negative
  *   -EPERM    an entry would land outside the layer
  *   -EBADMSG  the stream is truncated, corrupt or not a tar archive
+ *   -EOPNOTSUPP  libarchive could not be loaded (the message names the
+ *             library and the dynamic loader's reason)
  *
  * Since: NSBOX_0.1
  */
@@ -179,12 +185,16 @@ int nsbox_layer_store_import_tar(nsbox_layer_store *st, const char *id, const ch
  * Writes a pax tar of the layer's diff in sorted order: whiteouts become
  * .wh.NAME, opaque directories get a .wh..wh..opq entry, hard links stay
  * hard links, and extended attributes other than trusted.overlay.* are kept.
+ * libarchive is loaded on first use, as for nsbox_layer_store_import_tar().
  *
  * Return: 0 on success; a negative errno otherwise:
  *   -EINVAL  @st is NULL, @id invalid, or an unknown flag
  *   -EBADF   @fd is negative
  *   -ENOENT  no layer @id
  *   -EIO     writing the stream failed
+ *   -EOPNOTSUPP  libarchive could not be loaded (the message names the
+ *            library and the dynamic loader's reason), or it lacks the
+ *            compression asked for
  *
  * Since: NSBOX_0.1
  */
