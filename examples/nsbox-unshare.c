@@ -10,14 +10,15 @@
  * program's status.
  *
  * The article's whole container in one command (issue 7):
- *   --layers STORE:ID      the root is a new container layer set on image
- *                          layer ID of the store (an init layer with
- *                          /etc/hosts, /etc/hostname and /etc/resolv.conf,
- *                          and a writable layer), mounted only inside the
- *                          container, with overlayfs "volatile" (no sync
- *                          of a layer that is thrown away); removed
- *                          afterwards unless
- *   --keep-layers NAME     names the container layers NAME-init and NAME and
+ *   --layers STORE:ID      the root is image layer ID of the store,
+ *                          read-only, under a writable layer on a private
+ *                          tmpfs that also holds /etc/hosts, /etc/hostname
+ *                          and /etc/resolv.conf
+ *                          (nsbox_container_set_layers_ephemeral): mounted
+ *                          only inside the container, gone with it, and
+ *                          nothing is written to the store; unless
+ *   --keep-layers NAME     makes container layers NAME-init (the three
+ *                          files) and NAME (writable) in the store and
  *                          keeps them (for nsbox_layer_store_commit())
  *   --cpu-quota USEC       CPU time per 100000 us period
  *   --memory-max BYTES     memory limit
@@ -129,7 +130,7 @@ int main(int argc, char **argv)
 	int cg_made = 0;
 	nsbox_layer_store *st = NULL;
 	nsbox_cgroup *cg = NULL;
-	char *rw_id = NULL, *init_id = NULL;
+	char *rw_id = NULL;
 
 	while ((opt = getopt_long(argc, argv, "+mnpUuiCTR:w:frh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -224,20 +225,31 @@ int main(int argc, char **argv)
 		}
 		strcat(hn, "\n");
 		r = nsbox_layer_store_open(&st, store, 0);
-		if (r >= 0)
-			r = nsbox_layer_store_create_container(st, colon + 1, keep_layers, hosts, hn,
-							       read_resolv_conf(), &rw_id);
-		if (r >= 0 && !(init_id = malloc(strlen(rw_id) + 6)))
-			r = -ENOMEM;
-		if (r >= 0) {
-			sprintf(init_id, "%s-init", rw_id);
-			r = nsbox_layerset_new_from_store(&ls, st, rw_id, 0);
+		if (r >= 0 && !keep_layers) {
+			/* Thrown away: the image read-only, the writable layer and
+			 * the init files on a private tmpfs that vanishes with the
+			 * container; nothing is written to the store. */
+			r = nsbox_layerset_new_from_store(&ls, st, colon + 1,
+							  NSBOX_LAYERSET_READ_ONLY);
+			if (r >= 0)
+				r = nsbox_container_set_layers(c, ls);
+			if (r >= 0)
+				r = nsbox_container_set_layers_ephemeral(c, NSBOX_UNLIMITED);
+			if (r >= 0)
+				r = nsbox_container_add_file(c, "/etc/hosts", hosts, 0644);
+			if (r >= 0)
+				r = nsbox_container_add_file(c, "/etc/hostname", hn, 0644);
+			if (r >= 0)
+				r = nsbox_container_add_file(c, "/etc/resolv.conf",
+							     read_resolv_conf(), 0644);
+		} else if (r >= 0) {
+			r = nsbox_layer_store_create_container(st, colon + 1, keep_layers, hosts,
+							       hn, read_resolv_conf(), &rw_id);
+			if (r >= 0)
+				r = nsbox_layerset_new_from_store(&ls, st, rw_id, 0);
+			if (r >= 0)
+				r = nsbox_container_set_layers(c, ls);
 		}
-		if (r >= 0)
-			r = nsbox_container_set_layers(c, ls);
-		/* Thrown away afterwards: no sync of the writable layer at exit. */
-		if (r >= 0 && !keep_layers)
-			r = nsbox_container_set_layers_volatile(c, 1);
 		nsbox_layerset_free(ls);
 	}
 	if (r >= 0 && limits) {
@@ -327,7 +339,7 @@ int main(int argc, char **argv)
 		code = r == -ENOENT || r == -EACCES ? 127 : 1;
 	}
 	nsbox_container_free(c);
-	/* Leave nothing: the cgroup, and the container layers unless kept. */
+	/* Leave nothing: the cgroup (an ephemeral layer went with the container). */
 	if (cg_made) {
 		if (nsbox_cgroup_destroy(cg) < 0 && r >= 0) {
 			fprintf(stderr, "nsbox-unshare: %s\n", nsbox_last_error());
@@ -335,15 +347,7 @@ int main(int argc, char **argv)
 		}
 	}
 	nsbox_cgroup_free(cg);
-	if (st && rw_id && !keep_layers) {
-		if ((nsbox_layer_store_remove_layer(st, rw_id) < 0 ||
-		     nsbox_layer_store_remove_layer(st, init_id) < 0)) {
-			fprintf(stderr, "nsbox-unshare: %s\n", nsbox_last_error());
-			code = 1;
-		}
-	}
 	nsbox_free(rw_id);
-	free(init_id);
 	nsbox_layer_store_free(st);
 	return code;
 }

@@ -41,7 +41,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,13 @@ void nsb_container_integrate_free(nsbox_container *c)
 		nsb_layerset_desc_done(&c->layers);
 	if (c->has_cgroup)
 		nsb_cgroup_desc_done(&c->cgroup);
+	for (size_t i = 0; i < c->nfiles; i++) {
+		free(c->files[i].path);
+		free(c->files[i].content);
+	}
+	free(c->files);
+	c->files = NULL;
+	c->nfiles = 0;
 	net_clear(c);
 	free(c->net.ifname);
 	NSB_CLOSE(c->net.host_nsfd);
@@ -135,6 +144,80 @@ NSB_EXPORT int nsbox_container_set_layers_volatile(nsbox_container *c, int enabl
 {
 	CHECK_CONFIG(c);
 	c->layers_volatile = enabled != 0;
+	return 0;
+}
+
+/* Smallest ephemeral layer: one page for the tmpfs, which also holds the
+ * overlay's work directory. */
+#define EPHEMERAL_MIN_SIZE 4096
+/* Files nsbox_container_add_file() keeps for one container. */
+#define NSB_MAX_FILES 256
+
+NSB_EXPORT int nsbox_container_set_layers_ephemeral(nsbox_container *c, uint64_t size_bytes)
+{
+	CHECK_CONFIG(c);
+	if (size_bytes != 0 && size_bytes != NSBOX_UNLIMITED && size_bytes < EPHEMERAL_MIN_SIZE)
+		return nsb_set_error_msg(-EINVAL,
+					 "set ephemeral layer: size %" PRIu64
+					 " bytes is below one page (%d bytes)",
+					 size_bytes, EPHEMERAL_MIN_SIZE);
+	if (size_bytes != 0 && c->has_layers && c->layers.upper)
+		return nsb_set_error_msg(-EINVAL,
+					 "set ephemeral layer: the layer set already has a writable "
+					 "layer (%s); use a read-only set "
+					 "(NSBOX_LAYERSET_READ_ONLY)",
+					 c->layers.upper);
+	c->ephemeral_size = size_bytes;
+	return 0;
+}
+
+NSB_EXPORT int nsbox_container_add_file(nsbox_container *c, const char *path, const char *content,
+					uint32_t mode)
+{
+	struct nsb_container_file *f = NULL;
+	nsb_autofree char *p = NULL, *data = NULL;
+	size_t len;
+
+	CHECK_CONFIG(c);
+	NSB_CHECK_ARG(path);
+	NSB_CHECK_ARG(content);
+	if (!nsb_abspath_is_clean(path) || strcmp(path, "/") == 0 || strstr(path, "//") ||
+	    strstr(path, "/./") || path[strlen(path) - 1] == '/' ||
+	    (strlen(path) >= 2 && strcmp(path + strlen(path) - 2, "/.") == 0))
+		return nsb_set_error_msg(-EINVAL,
+					 "add file \"%s\": not a clean absolute file path (no "
+					 "\"..\", \".\", \"//\" or trailing '/')",
+					 path);
+	if (mode & ~(uint32_t)07777)
+		return nsb_set_error_msg(-EINVAL,
+					 "add file %s: mode %#o has bits beyond the permissions "
+					 "(07777)",
+					 path, (unsigned)mode);
+	len = strlen(content);
+	if (!(p = strdup(path)) || !(data = strdup(content)))
+		return nsb_oom();
+	/* The same path again replaces the earlier content. */
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i].path, path) == 0) {
+			f = &c->files[i];
+			break;
+		}
+	if (!f) {
+		if (c->nfiles >= NSB_MAX_FILES)
+			return nsb_set_error_msg(-E2BIG, "add file %s: at most %d files", path,
+						 NSB_MAX_FILES);
+		f = realloc(c->files, (c->nfiles + 1) * sizeof(*f));
+		if (!f)
+			return nsb_oom();
+		c->files = f;
+		f = &c->files[c->nfiles++];
+		f->path = NSB_STEAL_PTR(p);
+	} else {
+		free(f->content);
+	}
+	f->content = NSB_STEAL_PTR(data);
+	f->len = len;
+	f->mode = mode;
 	return 0;
 }
 
@@ -257,12 +340,127 @@ static const char *ifname_of(const nsbox_container *c)
 	return c->net.ifname ? c->net.ifname : "eth0";
 }
 
+/* mkdir -p of path's parents beneath dfd (a fresh tmpfs: no symlinks). */
+static int mkdir_parents_at(int dfd, const char *path)
+{
+	char buf[PATH_MAX];
+	char *s;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(dfd, buf, 0755) < 0 && errno != EEXIST)
+			return NSB_NEG_ERRNO();
+		*s = '/';
+	}
+	return 0;
+}
+
+/*
+ * The ephemeral writable layer: a tmpfs made as a detached mount (never in
+ * any mount table), with upper/, work/ and, for the added files, init/
+ * (the top lower). overlayfs is given them as /proc/self/fd/<N>/... and
+ * keeps its own private references to the tmpfs, so the fd is closed as
+ * soon as the overlay exists: the tmpfs then lives exactly as long as the
+ * overlay, i.e. as the container's mount namespace.
+ */
+static int mount_ephemeral(nsbox_container *c, int *out_fd)
+{
+	static const char what[] = "start container: ephemeral layer";
+	nsb_autoclose int fsfd = -EBADF, mfd = -EBADF, initfd = -EBADF;
+	struct nsb_layerset_desc d;
+	char upper[64], work[64], init[64];
+	char **lowers = NULL;
+	int r;
+
+	fsfd = nsb_sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return nsb_set_error(fsfd == -ENOSYS ? -EOPNOTSUPP : fsfd, "%s: fsopen tmpfs",
+				     what);
+	if (c->ephemeral_size != NSBOX_UNLIMITED) {
+		char size[32];
+		snprintf(size, sizeof(size), "%" PRIu64, c->ephemeral_size);
+		r = nsb_sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "size", size, 0);
+		if (r < 0)
+			return nsb_set_error(r, "%s: tmpfs size=%s", what, size);
+	}
+	r = nsb_sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0755", 0);
+	if (r >= 0)
+		r = nsb_sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+	if (r < 0)
+		return nsb_set_error(r, "%s: create tmpfs", what);
+	mfd = nsb_sys_fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+	if (mfd < 0)
+		return nsb_set_error(mfd, "%s: fsmount tmpfs", what);
+	if (mkdirat(mfd, "upper", 0755) < 0 || mkdirat(mfd, "work", 0700) < 0)
+		return nsb_set_error(NSB_NEG_ERRNO(), "%s: make upper and work directories",
+				     what);
+	if (c->nfiles > 0) {
+		if (mkdirat(mfd, "init", 0755) < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "%s: make init directory", what);
+		initfd = openat(mfd, "init", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (initfd < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "%s: open init directory", what);
+		for (size_t i = 0; i < c->nfiles; i++) {
+			const struct nsb_container_file *f = &c->files[i];
+			const char *rel = f->path + 1; /* clean and absolute: one leading '/' */
+			r = mkdir_parents_at(initfd, rel);
+			if (r >= 0)
+				r = nsb_create_file_at(initfd, rel, f->content, f->len,
+						       (mode_t)f->mode, false);
+			if (r < 0)
+				return nsb_set_error(r, "%s: add file %s%s", what, f->path,
+						     r == -ENOSPC ? " (the layer is too small)"
+						     : r == -EEXIST || r == -ENOTDIR
+							     ? " (clashes with another added file)"
+							     : "");
+		}
+	}
+	snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper", mfd);
+	snprintf(work, sizeof(work), "/proc/self/fd/%d/work", mfd);
+	snprintf(init, sizeof(init), "/proc/self/fd/%d/init", mfd);
+	/* The copied description, borrowed, with init on top and the tmpfs's
+	 * upper and work. */
+	lowers = calloc(c->layers.n_lowers + 2, sizeof(char *));
+	if (!lowers)
+		return nsb_oom();
+	d = c->layers;
+	d.n_lowers = 0;
+	if (c->nfiles > 0)
+		lowers[d.n_lowers++] = init;
+	for (size_t i = 0; i < c->layers.n_lowers; i++)
+		lowers[d.n_lowers++] = c->layers.lowers[i];
+	d.lowers = lowers;
+	d.upper = upper;
+	d.work = work;
+	/* volatile: nothing of a tmpfs is worth syncing */
+	r = nsb_layerset_mount_desc_detached(&d, true, out_fd);
+	free(lowers);
+	if (r < 0)
+		return nsb_prefix_error(r, "start container: ephemeral layer");
+	return 0; /* mfd closed here: the overlay holds the tmpfs */
+}
+
 static int prepare_layers(nsbox_container *c)
 {
 	int fd = -1, r;
 
+	if (c->nfiles > 0 && (!c->has_layers || c->ephemeral_size == 0))
+		return nsb_set_error_msg(-EOPNOTSUPP,
+					 "start container: added files (%s) need an ephemeral layered "
+					 "root (nsbox_container_set_layers_ephemeral)",
+					 c->files[0].path);
+	if (c->ephemeral_size != 0 && !c->has_layers)
+		return nsb_set_error_msg(-EINVAL, "start container: an ephemeral writable layer "
+						  "needs layers (nsbox_container_set_layers)");
 	if (!c->has_layers)
 		return 0;
+	if (c->ephemeral_size != 0 && c->layers.upper)
+		return nsb_set_error_msg(-EINVAL,
+					 "start container: the layer set already has a writable "
+					 "layer (%s), and an ephemeral one is set; use a read-only "
+					 "set (NSBOX_LAYERSET_READ_ONLY)",
+					 c->layers.upper);
 	if (!(c->ns & NSBOX_NS_MOUNT))
 		return nsb_set_error_msg(-EINVAL,
 					 "start container: a layered root needs a mount namespace");
@@ -274,9 +472,15 @@ static int prepare_layers(nsbox_container *c)
 	/* No mount point: the child stacks the overlay over its own view of /. */
 	if (!(c->start_root = strdup("/")))
 		return nsb_oom();
-	r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
-	if (r < 0)
-		return nsb_prefix_error(r, "start container");
+	if (c->ephemeral_size != 0) {
+		r = mount_ephemeral(c, &fd);
+		if (r < 0)
+			return r;
+	} else {
+		r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
+		if (r < 0)
+			return nsb_prefix_error(r, "start container");
+	}
 	(void)nsb_container_set_root_mount_fd(c, fd);
 	c->start_root_fd = true;
 	return 0;

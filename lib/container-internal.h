@@ -229,6 +229,17 @@ struct nsbox_container {
 	struct nsb_layerset_desc layers;
 	bool has_cgroup;
 	struct nsb_cgroup_desc cgroup;
+	/* The writable layer on a private tmpfs made at start (0: off,
+	 * NSBOX_UNLIMITED: tmpfs default size), and the files put in its init
+	 * lower (nsbox_container_add_file). */
+	uint64_t ephemeral_size;
+	struct nsb_container_file {
+		char *path;     /* absolute, clean */
+		char *content;
+		size_t len;
+		uint32_t mode;
+	} *files;
+	size_t nfiles;
 	struct {
 		char *bridge, *cidr, *gateway, *ifname; /* bridge NULL: no network */
 		int host_nsfd;  /* owned dup, or -1 for the caller's namespace */

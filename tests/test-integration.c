@@ -1020,6 +1020,319 @@ START_TEST(fail_in_the_child_after_everything)
 }
 END_TEST
 
+/* ---- ephemeral writable layer ------------------------------------------------ */
+
+/* Everything of the store, byte for byte: content, modes, owners, xattrs,
+ * modification and change times of every entry (not the access times, and
+ * not tar's default pax header names, which hold its pid). */
+static char *store_digest(void)
+{
+	char cmd[PATH_MAX + 256], *out;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && { tar --sort=name --xattrs --xattrs-include='*' "
+		 "--pax-option='exthdr.name=%%d/PaxHeaders/%%f,delete=atime,delete=ctime' "
+		 "-cf - . | sha256sum; find . -printf '%%p %%m %%U %%s %%T@ %%C@\\n' | sort; }",
+		 storedir);
+	p = popen(cmd, "re");
+	ck_assert_ptr_nonnull(p);
+	out = read_all(dup(fileno(p)));
+	ck_assert_int_eq(pclose(p), 0);
+	ck_assert_msg(strlen(out) > 64, "digest: %s", out);
+	return out;
+}
+
+/* Compare two digests; on a difference, name the first differing line
+ * (the whole digest is too long for a Check message). */
+static void digest_same(const char *a, const char *b)
+{
+	size_t i = 0, line = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	if (!a[i] && !b[i])
+		return;
+	while (i > 0 && a[i - 1] != '\n')
+		i--;
+	line = i;
+	ck_abort_msg("store changed at: was \"%.200s\" is \"%.200s\"", a + line, b + line);
+}
+
+/* The image read-only, as an ephemeral container wants it. */
+static nsbox_layerset *image_layers(void)
+{
+	nsbox_layerset *ls = NULL;
+	int r = nsbox_layerset_new_from_store(&ls, store, "busybox", NSBOX_LAYERSET_READ_ONLY);
+	ck_assert_msg(r == 0, "layer set: %s", nsbox_last_error());
+	return ls;
+}
+
+static nsbox_container *ephemeral_box(uint64_t size)
+{
+	nsbox_container *c = box_new();
+	nsbox_layerset *ls = image_layers();
+
+	ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
+	nsbox_layerset_free(ls);
+	ck_assert_msg(nsbox_container_set_layers_ephemeral(c, size) == 0, "%s",
+		      nsbox_last_error());
+	return c;
+}
+
+/* Lines of the caller's mount table that could be the container's tmpfs
+ * or overlay: any overlay, any tmpfs not there before (counted). */
+static int count_fstype(const char *fstype)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[8192], pat[64];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	snprintf(pat, sizeof(pat), " - %s ", fstype);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, pat))
+			n++;
+	fclose(f);
+	return n;
+}
+
+START_TEST(ephemeral_root_leaves_the_store_untouched)
+{
+	nsbox_container *c;
+	char *before, *after, *out, **ids0 = NULL, **ids1 = NULL;
+	int in_w, out_r, code, sig, mounts0, tmpfs0;
+	size_t n0 = 0, n1 = 0;
+
+	NSBT_REQUIRE_ROOT();
+	before = store_digest();
+	ck_assert_int_ge(nsbox_layer_store_list(store, &ids0), 0);
+	mounts0 = count_mounts();
+	tmpfs0 = count_fstype("tmpfs");
+	c = ephemeral_box(NSBOX_UNLIMITED);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/hosts", "first\n", 0600), 0);
+	/* the same path again replaces it */
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/hosts", hosts_text, 0644), 0);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/hostname", "box1\n", 0644), 0);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/opt/deep/dir/secret", "s3", 0600), 0);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/empty", "", 0755), 0);
+	box_sh(c, "cat /etc/hostname /etc/hosts /opt/deep/dir/secret; echo; "
+		  "stat -c '%a %u %s %n' /etc/hosts /etc/hostname /opt/deep/dir/secret /etc/empty "
+		  "/opt/deep/dir; "
+		  "echo hello > /home/new.txt && cat /home/new.txt; "
+		  "rm /bin/true && { ls /bin/true 2>/dev/null || echo true-gone; }; "
+		  "echo more >> /etc/hosts && tail -n 1 /etc/hosts; "
+		  "ls /bin/sh >/dev/null && echo image-visible; "
+		  "grep ' / / ' /proc/self/mountinfo | grep -c overlay; echo ready; read x; "
+		  "echo done");
+	out_r = start_piped(c, &in_w);
+	{
+		char chunk[4096];
+		size_t len = 0;
+		ssize_t n;
+		char *acc = calloc(1, 65536);
+		while (!contains(acc, "ready") && (n = read(out_r, chunk, sizeof(chunk))) > 0) {
+			memcpy(acc + len, chunk, (size_t)n);
+			len += (size_t)n;
+		}
+		ck_assert_msg(contains(acc, "box1\n127.0.0.1\tlocalhost\n172.17.0.11\tbox1\n"
+					    "s3\n"
+					    "644 0 37 /etc/hosts\n644 0 5 /etc/hostname\n"
+					    "600 0 2 /opt/deep/dir/secret\n755 0 0 /etc/empty\n"
+					    "755 0 "),
+			      "%s", acc);
+		ck_assert_msg(contains(acc, "hello\ntrue-gone\nmore\nimage-visible\n1\nready"),
+			      "%s", acc);
+		free(acc);
+	}
+	/* While it runs: neither the tmpfs nor the overlay is in our mount
+	 * table, and the store is as it was. */
+	ck_assert_int_eq(host_overlays(), 0);
+	ck_assert_int_eq(count_fstype("tmpfs"), tmpfs0);
+	ck_assert_int_eq(count_mounts(), mounts0);
+	after = store_digest();
+	digest_same(before, after);
+	free(after);
+	ck_assert_int_eq(write(in_w, "\n", 1), 1);
+	close(in_w);
+	out = read_all(out_r);
+	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
+	ck_assert_int_eq(code, 0);
+	ck_assert_str_eq(out, "done\n");
+	free(out);
+	nsbox_container_free(c);
+
+	/* Afterwards: byte for byte the same store, no new layer. */
+	after = store_digest();
+	digest_same(before, after);
+	ck_assert_int_ge(nsbox_layer_store_list(store, &ids1), 0);
+	while (ids0[n0])
+		n0++;
+	while (ids1[n1])
+		n1++;
+	ck_assert_uint_eq(n0, n1);
+	for (size_t i = 0; i < n0; i++)
+		ck_assert_str_eq(ids0[i], ids1[i]);
+	ck_assert_int_eq(host_overlays(), 0);
+	ck_assert_int_eq(count_fstype("tmpfs"), tmpfs0);
+	ck_assert_int_eq(count_mounts(), mounts0);
+	assert_no_children();
+	nsbox_free(ids0);
+	nsbox_free(ids1);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(ephemeral_root_is_limited_in_size)
+{
+	nsbox_container *c;
+	char *before, *after, *out;
+
+	NSBT_REQUIRE_ROOT();
+	before = store_digest();
+	c = ephemeral_box(1024 * 1024);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/hostname", "small\n", 0644), 0);
+	out = run_sh(c,
+		     "cat /etc/hostname; echo small > /ok.txt && cat /ok.txt; "
+		     "dd if=/dev/zero of=/big bs=65536 count=32 2>&1 >/dev/null | "
+		     "grep -o 'No space left on device' | head -n 1; "
+		     "ls /big >/dev/null && echo big-partial; "
+		     "df -k / | tail -n 1 | awk '{print $2}'",
+		     0);
+	ck_assert_msg(contains(out, "small\nsmall\nNo space left on device\nbig-partial\n1024\n"), "%s",
+		      out);
+	free(out);
+	nsbox_container_free(c);
+	after = store_digest();
+	digest_same(before, after);
+	ck_assert_int_eq(host_overlays(), 0);
+	free(before);
+	free(after);
+
+	/* Added files that do not fit the layer: -ENOSPC at start, nothing left. */
+	{
+		struct snapshot snap;
+		char *big = malloc(64 * 1024 + 1);
+		ck_assert_ptr_nonnull(big);
+		memset(big, 'x', 64 * 1024);
+		big[64 * 1024] = '\0';
+		snap_take(&snap);
+		c = ephemeral_box(16384);
+		ck_assert_int_eq(nsbox_container_add_file(c, "/big", big, 0644), 0);
+		box_sh(c, "true");
+		expect_failure(c, -ENOSPC, "add file /big", &snap);
+		snap_done(&snap);
+		free(big);
+	}
+}
+END_TEST
+
+START_TEST(ephemeral_bad_input)
+{
+	nsbox_container *c = box_new();
+	nsbox_layerset *ls;
+	struct snapshot snap;
+	char *before, *after, longp[PATH_MAX + 10];
+	int code, sig;
+
+	/* setters */
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(NULL, NSBOX_UNLIMITED), -EINVAL);
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, 1), -EINVAL);
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, 4095), -EINVAL);
+	ck_assert(contains(nsbox_last_error(), "below one page"));
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, 4096), 0);
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, 0), 0);
+	ck_assert_int_eq(nsbox_container_add_file(NULL, "/a", "x", 0644), -EINVAL);
+	ck_assert_int_eq(nsbox_container_add_file(c, NULL, "x", 0644), -EINVAL);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/a", NULL, 0644), -EINVAL);
+	{
+		const char *bad[] = {"",       "etc/hosts", "/",          "/etc/../x", "/..",
+				     "/etc//x", "/etc/",    "/./etc/x",   "/etc/.",    "/etc/x/..",
+				     "//etc",  "/etc\nx",  "../etc/x",   "./x",       NULL};
+		for (size_t i = 0; bad[i]; i++) {
+			ck_assert_msg(nsbox_container_add_file(c, bad[i], "x", 0644) == -EINVAL,
+				      "accepted \"%s\"", bad[i]);
+			ck_assert(contains(nsbox_last_error(), "add file"));
+		}
+	}
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	ck_assert_int_eq(nsbox_container_add_file(c, longp, "x", 0644), -EINVAL);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/a", "x", 010644), -EINVAL);
+	ck_assert(contains(nsbox_last_error(), "mode"));
+	ck_assert_int_eq(nsbox_container_add_file(c, "/a", "x", 07777), 0);
+	nsbox_container_free(c);
+
+	NSBT_REQUIRE_ROOT();
+	before = store_digest();
+	snap_take(&snap);
+
+	/* ephemeral without layers: -EINVAL at start */
+	c = box_new();
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, NSBOX_UNLIMITED), 0);
+	box_sh(c, "true");
+	expect_failure(c, -EINVAL, "needs layers", &snap);
+
+	/* add_file without an ephemeral layer: -EOPNOTSUPP at start, with no
+	 * layers and with read-only layers alone */
+	c = box_new();
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/hosts", hosts_text, 0644), 0);
+	box_sh(c, "true");
+	expect_failure(c, -EOPNOTSUPP, "ephemeral layered root", &snap);
+	c = box_new();
+	ls = image_layers();
+	ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
+	nsbox_layerset_free(ls);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/hosts", hosts_text, 0644), 0);
+	box_sh(c, "true");
+	expect_failure(c, -EOPNOTSUPP, "ephemeral layered root", &snap);
+
+	/* two added paths that clash (a file where a parent dir is needed) */
+	c = ephemeral_box(NSBOX_UNLIMITED);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/x/y", "y", 0644), 0);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/etc/x", "x", 0644), 0);
+	box_sh(c, "true");
+	expect_failure(c, -EEXIST, "add file /etc/x", &snap);
+	after = store_digest();
+	digest_same(before, after);
+	free(after);
+	free(before);
+	snap_done(&snap);
+
+	/* a layer set that already has a writable layer: at set, and at start
+	 * when the layers come after */
+	ls = container_layers("box7");
+	snap_take(&snap);
+	c = box_new();
+	ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, NSBOX_UNLIMITED), -EINVAL);
+	ck_assert(contains(nsbox_last_error(), "already has a writable layer"));
+	nsbox_container_free(c);
+	c = box_new();
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, NSBOX_UNLIMITED), 0);
+	ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
+	box_sh(c, "true");
+	expect_failure(c, -EINVAL, "already has a writable layer", &snap);
+	snap_done(&snap);
+	nsbox_layerset_free(ls);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box7"), 0);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box7-init"), 0);
+
+	/* busy after start; off again (0) gives an ordinary read-only root */
+	c = ephemeral_box(NSBOX_UNLIMITED);
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, 0), 0);
+	box_sh(c, "touch /x 2>/dev/null && exit 1; exit 0");
+	ck_assert_int_eq(nsbox_container_start(c), 0);
+	ck_assert_int_eq(nsbox_container_set_layers_ephemeral(c, 0), -EBUSY);
+	ck_assert_int_eq(nsbox_container_add_file(c, "/a", "x", 0644), -EBUSY);
+	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
+	ck_assert_int_eq(code, 0);
+	nsbox_container_free(c);
+}
+END_TEST
+
 /* ---- bad input ------------------------------------------------------------ */
 
 START_TEST(bad_input)
@@ -1152,6 +1465,14 @@ int main(void)
 	tcase_add_test(tc, fail_cgroup_refuses_the_task);
 	tcase_add_test(tc, fail_layer_removed_from_under_the_chain);
 	tcase_add_test(tc, fail_in_the_child_after_everything);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ephemeral");
+	tcase_add_checked_fixture(tc, setup_store, teardown_store);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, ephemeral_root_leaves_the_store_untouched);
+	tcase_add_test(tc, ephemeral_root_is_limited_in_size);
+	tcase_add_test(tc, ephemeral_bad_input);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad-input");

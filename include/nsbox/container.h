@@ -411,6 +411,58 @@ int nsbox_container_set_layers(nsbox_container *c, const nsbox_layerset *ls);
 int nsbox_container_set_layers_volatile(nsbox_container *c, int enabled);
 
 /**
+ * nsbox_container_set_layers_ephemeral - the writable layer on a private tmpfs
+ * @c:          the handle
+ * @size_bytes: size of the tmpfs: NSBOX_UNLIMITED for tmpfs's default (half
+ *              of RAM), 0 to turn it off again (the default), otherwise at
+ *              least 4096
+ *
+ * For throwaway containers: with layers set (nsbox_container_set_layers())
+ * whose set has no writable layer, for instance
+ * nsbox_layerset_new_from_store() with NSBOX_LAYERSET_READ_ONLY on an image,
+ * the parent makes at start a tmpfs of this size as a detached mount (in
+ * no mount table), with the overlay's upper and work directories (and the
+ * files of nsbox_container_add_file() in an extra top lower layer) in it.
+ * The tmpfs is referenced only by the container's overlay, so it vanishes
+ * with the container's mount namespace: nothing is written to the layer
+ * store, nothing is left to remove, not even after a crash. Writes beyond
+ * the size fail with ENOSPC inside. The overlay is mounted "volatile". The
+ * directories belong to root (uid 0 of the caller's user namespace). Needs
+ * Linux 6.15 or later (overlayfs layers on a detached mount).
+ *
+ * Return: 0, or -EINVAL (size below 4096; layers already set whose set has
+ * a writable layer), -EBUSY, -ECHILD. Start fails with -EINVAL without
+ * layers or when the layer set has a writable layer (set after this call).
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_set_layers_ephemeral(nsbox_container *c, uint64_t size_bytes);
+
+/**
+ * nsbox_container_add_file - a file placed in the container's root at start
+ * @c:       the handle
+ * @path:    absolute, clean path inside the container ("/etc/hosts"; no
+ *           "..", ".", "//" or trailing '/')
+ * @content: the file's content, a NUL-terminated string (copied)
+ * @mode:    permission bits (at most 07777); the umask does not apply
+ *
+ * Supported only with an ephemeral layered root
+ * (nsbox_container_set_layers_ephemeral()): the file goes into a lower
+ * layer on the container's tmpfs above the image, its missing parent
+ * directories are made with mode 0755 (and hide the image's attributes of
+ * those directories); owner root. This is how /etc/hosts, /etc/hostname
+ * and /etc/resolv.conf reach an ephemeral container. The same path again
+ * replaces the content and mode. At most 256 files.
+ *
+ * Return: 0, or -EINVAL (bad path or mode, NULL argument), -E2BIG, -EBUSY,
+ * -ECHILD, -ENOMEM. Start fails with -EOPNOTSUPP when files were added but
+ * the root is not an ephemeral layered one, -ENOSPC when they do not fit,
+ * -EEXIST or -ENOTDIR when one added path is the parent of another.
+ * Since: NSBOX_0.1
+ */
+int nsbox_container_add_file(nsbox_container *c, const char *path, const char *content,
+			     uint32_t mode);
+
+/**
  * nsbox_container_set_cgroup - the control group the container runs in
  * @c:  the handle
  * @cg: a created or opened group; its directory in every hierarchy it
