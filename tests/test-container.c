@@ -67,26 +67,14 @@ static void box_argv_sh(nsbox_container *c, const char *script)
 static char *run_capture(nsbox_container *c, int *exit_code)
 {
 	int p[2], r, code = -1, sig = -1;
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
+	char *buf;
 
-	ck_assert_ptr_nonnull(buf);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	ck_assert_int_eq(nsbox_container_set_stdio(c, NSBOX_FD_INHERIT, p[1], p[1]), 0);
 	close(p[1]);
 	r = nsbox_container_start(c);
 	ck_assert_msg(r == 0, "start: %d %s", r, nsbox_last_error());
-	while ((n = read(p[0], buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[len] = '\0';
-	close(p[0]);
+	buf = nsbt_read_all(p[0]);
 	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
 	if (exit_code)
 		*exit_code = code;
@@ -119,14 +107,6 @@ static int count_children(void)
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		n++;
 	return n;
-}
-
-/* No child process of ours is left (none zombie, none running). */
-static void assert_no_children(void)
-{
-	errno = 0;
-	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
 }
 
 static char *mountinfo_mounts(void)
@@ -626,7 +606,7 @@ static void expect_start_failure(nsbox_container *c, int err, const char *msg)
 	ck_assert_msg(r == err, "start returned %d (expected %d): %s", r, err, nsbox_last_error());
 	ck_assert_msg(strstr(nsbox_last_error(), msg) != NULL, "message \"%s\" lacks \"%s\"",
 		      nsbox_last_error(), msg);
-	assert_no_children();
+	nsbt_assert_no_children();
 	mounts_after = mountinfo_mounts();
 	ck_assert_str_eq(mounts_before, mounts_after);
 	tree_after = tree_listing(rootfs);
@@ -763,7 +743,7 @@ START_TEST(fail_root_not_traversable)
 						 "(uid 100000, gid 100000 outside)") &&
 			      strstr(nsbox_last_error(), "has mode 0700"),
 		      "%s", nsbox_last_error());
-	assert_no_children();
+	nsbt_assert_no_children();
 	nsbox_container_free(c);
 	nsbt_rm_tmpdir(outer);
 }
@@ -808,7 +788,7 @@ START_TEST(signal_wait_and_free)
 	nsbox_container_free(c);
 	ck_assert_int_eq(kill(pid, 0), -1);
 	ck_assert_int_eq(errno, ESRCH);
-	assert_no_children();
+	nsbt_assert_no_children();
 
 	/* ... unless asked to leave it running */
 	c = box_new();
@@ -889,7 +869,7 @@ START_TEST(start_from_thread_while_others_allocate)
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(pthread_join(churners[i], NULL), 0);
 	ck_assert_int_eq(ok, 1);
-	assert_no_children();
+	nsbt_assert_no_children();
 }
 END_TEST
 
@@ -967,7 +947,7 @@ START_TEST(enter_running_container)
 	free(before);
 	free(after);
 	nsbox_container_free(c);
-	assert_no_children();
+	nsbt_assert_no_children();
 }
 END_TEST
 
@@ -1005,7 +985,7 @@ START_TEST(enter_by_pid_and_failures)
 	ck_assert_int_eq(nsbox_container_enter(e, c, NSBOX_NS_ALL, &code, NULL), -ESRCH);
 	nsbox_container_free(c);
 	nsbox_container_free(e);
-	assert_no_children();
+	nsbt_assert_no_children();
 }
 END_TEST
 
@@ -1101,7 +1081,7 @@ START_TEST(older_kernel_paths)
 	ck_assert_int_eq(code, 0);
 	nsbox_container_free(e);
 	nsbox_container_free(c);
-	assert_no_children();
+	nsbt_assert_no_children();
 }
 END_TEST
 

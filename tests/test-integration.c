@@ -110,26 +110,6 @@ static int start_piped(nsbox_container *c, int *in_w)
 	return out[0];
 }
 
-static char *read_all(int fd)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	ck_assert_ptr_nonnull(buf);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[len] = '\0';
-	close(fd);
-	return buf;
-}
-
 /* Run the script in c; check the exit code; return the output. */
 static char *run_sh(nsbox_container *c, const char *script, int expect)
 {
@@ -137,7 +117,7 @@ static char *run_sh(nsbox_container *c, const char *script, int expect)
 	char *out;
 
 	box_sh(c, script);
-	out = read_all(start_piped(c, NULL));
+	out = nsbt_read_all(start_piped(c, NULL));
 	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
 	ck_assert_msg(code == expect, "exit %d (expected %d), output:\n%s", code, expect, out);
 	return out;
@@ -169,13 +149,6 @@ static int count_mounts(void)
 		n++;
 	fclose(f);
 	return n;
-}
-
-static void assert_no_children(void)
-{
-	errno = 0;
-	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
 }
 
 /* The links of the (private) host namespace, as one string. */
@@ -271,7 +244,7 @@ static void snap_check(struct snapshot *s)
 {
 	struct snapshot now;
 
-	assert_no_children();
+	nsbt_assert_no_children();
 	snap_take(&now);
 	ck_assert_int_eq(now.mounts, s->mounts);
 	ck_assert_int_eq(host_overlays(), 0);
@@ -389,7 +362,7 @@ START_TEST(layered_root_writes_and_whiteouts)
 	ck_assert_int_eq(count_mounts(), mounts0);
 	ck_assert_int_eq(write(in_w, "\n", 1), 1);
 	close(in_w);
-	out = read_all(out_r);
+	out = nsbt_read_all(out_r);
 	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
 	ck_assert_int_eq(code, 0);
 	ck_assert_str_eq(out, "done\n");
@@ -613,7 +586,7 @@ static void check_cgroup_join(bool no_clone3)
 	}
 	ck_assert_int_eq(write(in_w, "\n", 1), 1);
 	close(in_w);
-	inside = read_all(out_r);
+	inside = nsbt_read_all(out_r);
 	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
 	ck_assert_int_eq(code, 0);
 	/* Inside, the cgroup namespace is rooted at the group: every line "/". */
@@ -716,7 +689,7 @@ START_TEST(two_containers_ping_on_a_bridge)
 	nsbox_container_free(b);
 	ck_assert_int_eq(write(in_w, "\n", 1), 1);
 	close(in_w);
-	free(read_all(out_r));
+	free(nsbt_read_all(out_r));
 	ck_assert_int_eq(nsbox_container_wait(a, &code, &sig), 0);
 	ck_assert_int_eq(code, 0);
 	nsbox_container_free(a);
@@ -1037,7 +1010,7 @@ static char *store_digest(void)
 		 storedir);
 	p = popen(cmd, "re");
 	ck_assert_ptr_nonnull(p);
-	out = read_all(dup(fileno(p)));
+	out = nsbt_read_all(dup(fileno(p)));
 	ck_assert_int_eq(pclose(p), 0);
 	ck_assert_msg(strlen(out) > 64, "digest: %s", out);
 	return out;
@@ -1155,7 +1128,7 @@ START_TEST(ephemeral_root_leaves_the_store_untouched)
 	free(after);
 	ck_assert_int_eq(write(in_w, "\n", 1), 1);
 	close(in_w);
-	out = read_all(out_r);
+	out = nsbt_read_all(out_r);
 	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
 	ck_assert_int_eq(code, 0);
 	ck_assert_str_eq(out, "done\n");
@@ -1176,7 +1149,7 @@ START_TEST(ephemeral_root_leaves_the_store_untouched)
 	ck_assert_int_eq(host_overlays(), 0);
 	ck_assert_int_eq(count_fstype("tmpfs"), tmpfs0);
 	ck_assert_int_eq(count_mounts(), mounts0);
-	assert_no_children();
+	nsbt_assert_no_children();
 	nsbox_free(ids0);
 	nsbox_free(ids1);
 	free(before);

@@ -63,6 +63,11 @@ char *nsbt_cgroup_new(const char *controller);
 /* Kill what is in the group (and its children), then rmdir it; frees path. */
 void nsbt_cgroup_remove(char *path);
 
+/* Read fd to EOF into a NUL-terminated string (caller frees); closes fd. */
+char *nsbt_read_all(int fd);
+/* Assert that the test process has no child left, running or zombie. */
+void nsbt_assert_no_children(void);
+
 /* Run a shell command; return its exit status (or 128+signal). */
 int nsbt_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
