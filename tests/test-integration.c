@@ -427,12 +427,14 @@ END_TEST
  * writable layer, as a plain layer set (no store, no merged directory). */
 START_TEST(layered_root_500_layers)
 {
-	char *dir = nsbt_tmpdir("many"), path[PATH_MAX], *out;
+	char *dir, path[PATH_MAX], *out;
 	nsbox_layerset *ls = NULL;
-	nsbox_container *c = box_new();
+	nsbox_container *c;
 	int r;
 
 	NSBT_REQUIRE_ROOT();
+	dir = nsbt_tmpdir("many");
+	c = box_new();
 	ck_assert_int_eq(nsbox_layerset_new(&ls), 0);
 	ck_assert_int_eq(nsbox_layerset_add_lower(ls, rootfs), 0);
 	for (int i = 1; i < 500; i++) {
