@@ -167,7 +167,13 @@ struct copy_ctx {
 	const char *const *skip;
 	struct hardlink *links;
 	size_t n_links;
+	/* Shared by every level of the recursion (as deep as the tree): the
+	 * data buffer and the symlink target never live on its stack. */
+	char *buf;  /* COPY_BUF_SIZE bytes */
+	char *link; /* PATH_MAX + 1 bytes */
 };
+
+#define COPY_BUF_SIZE 65536
 
 static bool skipped(const struct copy_ctx *c, const char *rel)
 {
@@ -177,10 +183,9 @@ static bool skipped(const struct copy_ctx *c, const char *rel)
 	return false;
 }
 
-static int copy_data(int sdfd, const char *name, int ddfd)
+static int copy_data(int sdfd, const char *name, int ddfd, char *buf)
 {
 	nsb_autoclose int in = openat(sdfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	char buf[65536];
 
 	if (in < 0)
 		return NSB_NEG_ERRNO();
@@ -197,7 +202,7 @@ static int copy_data(int sdfd, const char *name, int ddfd)
 		break;
 	}
 	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
+		ssize_t n = read(in, buf, COPY_BUF_SIZE);
 		int r;
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -266,18 +271,17 @@ static int copy_entry(struct copy_ctx *c, int sfd, int dfd, const char *name, co
 					       0600);
 		if (out < 0)
 			return NSB_NEG_ERRNO();
-		r = copy_data(sfd, name, out);
+		r = copy_data(sfd, name, out, c->buf);
 		if (r < 0)
 			return r;
 		break;
 	}
 	case S_IFLNK: {
-		char target[PATH_MAX + 1];
-		ssize_t n = readlinkat(sfd, name, target, sizeof(target) - 1);
+		ssize_t n = readlinkat(sfd, name, c->link, PATH_MAX);
 		if (n < 0)
 			return NSB_NEG_ERRNO();
-		target[n] = '\0';
-		if (symlinkat(target, dfd, name) < 0)
+		c->link[n] = '\0';
+		if (symlinkat(c->link, dfd, name) < 0)
 			return NSB_NEG_ERRNO();
 		break;
 	}
@@ -308,10 +312,10 @@ static int copy_dir(struct copy_ctx *c, int sfd, int dfd, const char *rel)
 {
 	nsb_autoclosedir DIR *d = NULL;
 	struct dirent *de;
-	int fd = dup(sfd);
+	int fd = nsb_fd_dup_cloexec(sfd);
 
 	if (fd < 0)
-		return NSB_NEG_ERRNO();
+		return fd;
 	d = fdopendir(fd);
 	if (!d) {
 		int r = NSB_NEG_ERRNO();
@@ -341,10 +345,14 @@ static int copy_dir(struct copy_ctx *c, int sfd, int dfd, const char *rel)
 
 int nsb_ls_copy_tree(int src_dfd, int dst_dfd, const char *const *skip)
 {
-	struct copy_ctx c = {.dst_root = dst_dfd, .skip = skip};
+	nsb_autofree char *buf = malloc(COPY_BUF_SIZE);
+	nsb_autofree char *link = malloc(PATH_MAX + 1);
+	struct copy_ctx c = {.dst_root = dst_dfd, .skip = skip, .buf = buf, .link = link};
 	struct stat st;
 	int r;
 
+	if (!buf || !link)
+		return -ENOMEM;
 	r = copy_dir(&c, src_dfd, dst_dfd, NULL);
 	for (size_t i = 0; i < c.n_links; i++)
 		free(c.links[i].rel);

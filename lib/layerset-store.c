@@ -296,11 +296,12 @@ static int repair(nsbox_layer_store *st)
 	ldfd = openat(st->dfd, "l", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (ldfd < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "open %s/l", st->path);
-	fd = dup(ldfd);
-	if (fd < 0 || !(d = fdopendir(fd))) {
+	fd = nsb_fd_dup_cloexec(ldfd);
+	if (fd < 0)
+		return nsb_set_error(fd, "read %s/l", st->path);
+	if (!(d = fdopendir(fd))) {
 		r = NSB_NEG_ERRNO();
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return nsb_set_error(r, "read %s/l", st->path);
 	}
 	while ((de = readdir(d))) {
@@ -377,8 +378,13 @@ NSB_EXPORT int nsbox_layer_store_open(nsbox_layer_store **out, const char *path,
 	if (!st->path)
 		return nsb_set_error(NSB_NEG_ERRNO(), "open layer store %s", path);
 
-	/* Overlay upper dirs need trusted.* xattrs (whiteouts, opaque dirs). */
-	if (fsetxattr(st->dfd, "trusted.nsbox.probe", "1", 1, 0) < 0) {
+	/*
+	 * Overlay upper dirs need trusted.* xattrs (whiteouts, opaque dirs).
+	 * Probe by reading, so opening a store never writes to it: a
+	 * filesystem without them answers EOPNOTSUPP, one with them ENODATA
+	 * (or the value, on an opaque store root).
+	 */
+	if (fgetxattr(st->dfd, "trusted.overlay.opaque", NULL, 0) < 0 && errno != ENODATA) {
 		r = NSB_NEG_ERRNO();
 		if (r == -ENOTSUP)
 			return nsb_set_error_msg(-EOPNOTSUPP,
@@ -386,10 +392,9 @@ NSB_EXPORT int nsbox_layer_store_open(nsbox_layer_store **out, const char *path,
 						 "trusted.* extended attributes, which overlay upper "
 						 "directories need",
 						 st->path);
-		return nsb_set_error(r, "open layer store %s: set a trusted.* extended attribute",
+		return nsb_set_error(r, "open layer store %s: read a trusted.* extended attribute",
 				     st->path);
 	}
-	(void)fremovexattr(st->dfd, "trusted.nsbox.probe");
 
 	if (mkdirat(st->dfd, "l", 0700) < 0 && errno != EEXIST)
 		return nsb_set_error(NSB_NEG_ERRNO(), "create %s/l", st->path);
@@ -587,8 +592,14 @@ static int newlayer_finish(nsbox_layer_store *st, const char *what, struct newla
 			goto fail_locked;
 		}
 		snprintf(lp, sizeof(lp), "l/%s", shortname);
-		if (faccessat(st->dfd, lp, F_OK, AT_SYMLINK_NOFOLLOW) < 0 || tries > 16)
+		if (faccessat(st->dfd, lp, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 			break;
+		if (tries >= 16) {
+			/* 36^26 ids: only a broken random source gets here. */
+			r = nsb_set_error_msg(-EEXIST, "%s: find a free short link id in %s/l",
+					      what, st->path);
+			goto fail_locked;
+		}
 	}
 	r = nsb_create_file_at(nl->tmp_dfd, "link", shortname, NSB_LS_SHORT_LEN, 0644, true);
 	if (r >= 0 && lower)
@@ -606,7 +617,6 @@ static int newlayer_finish(nsbox_layer_store *st, const char *what, struct newla
 	}
 	nl->tmp[0] = '\0';
 	snprintf(target, sizeof(target), "../%s/diff", nl->id);
-	(void)unlinkat(st->dfd, lp, 0);
 	if (symlinkat(target, st->dfd, lp) < 0) {
 		r = nsb_set_error(NSB_NEG_ERRNO(), "%s: create %s/%s", what, st->path, lp);
 		(void)nsb_rm_rf_at(st->dfd, nl->id);

@@ -330,7 +330,7 @@ static int write_data(struct archive *a, int fd, const char *entry)
 		int r = la.archive_read_data_block(a, &buf, &size, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r < ARCHIVE_WARN)
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return archive_err(a, "read tar data");
 		for (size_t done = 0; done < size;) {
 			ssize_t n = pwrite(fd, (const char *)buf + done, size - done,
@@ -544,7 +544,7 @@ int nsb_ls_tar_extract(int src_fd, int diff_dfd)
 
 		if (ar == ARCHIVE_EOF)
 			break;
-		if (ar < ARCHIVE_WARN) {
+		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
 			r = archive_err(a, "read tar stream");
 			break;
 		}
@@ -570,7 +570,14 @@ int nsb_ls_tar_extract(int src_fd, int diff_dfd)
 struct tarw {
 	struct archive *a;
 	struct archive_entry_linkresolver *lr;
+	/* One buffer for file data and one for symlink targets, shared by
+	 * every level of write_tree(): its recursion is as deep as the layer's
+	 * tree, so nothing large may live on its stack. */
+	char *buf;
+	char *link;
 };
+
+#define TARW_BUF_SIZE 65536
 
 static int cmp_dirent(const struct dirent **a, const struct dirent **b)
 {
@@ -631,7 +638,9 @@ static int add_xattrs(struct archive_entry *e, int dfd, const char *name, bool *
 
 static int write_header(struct tarw *w, struct archive_entry *e, const char *rel)
 {
-	if (la.archive_write_header(w->a, e) < ARCHIVE_WARN)
+	int ar = la.archive_write_header(w->a, e);
+
+	if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN)
 		return nsb_set_error_msg(-EIO, "write tar header of %s: %s", rel,
 					 la.archive_error_string(w->a));
 	return 0;
@@ -692,15 +701,14 @@ static int write_tree(struct tarw *w, int dfd, const char *prefix)
 		la.archive_entry_copy_stat(e, &st);
 		la.archive_entry_set_pathname(e, rel);
 		if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX + 1];
-			ssize_t tl = readlinkat(dfd, name, target, sizeof(target) - 1);
+			ssize_t tl = readlinkat(dfd, name, w->link, PATH_MAX);
 			if (tl < 0) {
 				r = nsb_set_error(NSB_NEG_ERRNO(), "readlink %s", rel);
 				la.archive_entry_free(e);
 				break;
 			}
-			target[tl] = '\0';
-			la.archive_entry_copy_symlink(e, target);
+			w->link[tl] = '\0';
+			la.archive_entry_copy_symlink(e, w->link);
 		}
 		r = add_xattrs(e, dfd, name, &opaque);
 		if (r < 0) {
@@ -717,19 +725,18 @@ static int write_tree(struct tarw *w, int dfd, const char *prefix)
 		r = write_header(w, e, rel);
 		if (r >= 0 && S_ISREG(st.st_mode) && la.archive_entry_size(e) > 0) {
 			nsb_autoclose int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			char buf[65536];
 			ssize_t got;
 
 			if (fd < 0)
 				r = nsb_set_error(NSB_NEG_ERRNO(), "open %s", rel);
-			while (r >= 0 && (got = read(fd, buf, sizeof(buf))) != 0) {
+			while (r >= 0 && (got = read(fd, w->buf, TARW_BUF_SIZE)) != 0) {
 				if (got < 0 && errno == EINTR)
 					continue;
 				if (got < 0) {
 					r = nsb_set_error(NSB_NEG_ERRNO(), "read %s", rel);
 					break;
 				}
-				if (la.archive_write_data(w->a, buf, (size_t)got) != got)
+				if (la.archive_write_data(w->a, w->buf, (size_t)got) != got)
 					r = nsb_set_error_msg(-EIO, "write tar data of %s: %s", rel,
 							      la.archive_error_string(w->a));
 			}
@@ -762,6 +769,8 @@ static int write_tree(struct tarw *w, int dfd, const char *prefix)
 int nsb_ls_tar_write(int diff_dfd, int out_fd, uint32_t flags)
 {
 	__attribute__((cleanup(archive_write_freep))) struct archive *a = NULL;
+	nsb_autofree char *buf = NULL;
+	nsb_autofree char *link = NULL;
 	struct tarw w = {0};
 	struct stat st;
 	bool opaque = false;
@@ -769,6 +778,12 @@ int nsb_ls_tar_write(int diff_dfd, int out_fd, uint32_t flags)
 
 	if (r < 0)
 		return r;
+	buf = malloc(TARW_BUF_SIZE);
+	link = malloc(PATH_MAX + 1);
+	if (!buf || !link)
+		return nsb_oom();
+	w.buf = buf;
+	w.link = link;
 	a = la.archive_write_new();
 	if (!a)
 		return nsb_oom();

@@ -793,6 +793,73 @@ START_TEST(export_import_roundtrip_zstd)
 }
 END_TEST
 
+/* A tree deeper than a stack could hold with a buffer per level: import
+ * (tree copy), export and import again, and the deepest file survives. */
+START_TEST(deep_tree_roundtrip)
+{
+	enum { DEPTH = 400 };
+	char *dir, *src;
+	nsbox_layer_store *st;
+	int fd;
+
+	NSBT_REQUIRE_ROOT();
+	dir = nsbt_tmpdir("deep");
+	src = pjoin(dir, "src");
+	mk(dir, "src");
+	/* src/d/d/.../d/file, built by fds, one level at a time. */
+	{
+		int dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		for (int i = 0; i < DEPTH; i++) {
+			int sub;
+			ck_assert_int_eq(mkdirat(dfd, "d", 0755), 0);
+			sub = openat(dfd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			ck_assert_int_ge(sub, 0);
+			close(dfd);
+			dfd = sub;
+		}
+		fd = openat(dfd, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		ck_assert_int_eq(write(fd, "bottom", 6), 6);
+		close(fd);
+		close(dfd);
+	}
+	st = store_in(dir);
+	ck_assert_msg(nsbox_layer_store_import_dir(st, "a", NULL, src, NULL) == 0, "%s",
+		      nsbox_last_error());
+	fd = memfd_create("export", MFD_CLOEXEC);
+	ck_assert_msg(nsbox_layer_store_export_tar(st, "a", fd, 0) == 0, "%s",
+		      nsbox_last_error());
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_msg(nsbox_layer_store_import_tar(st, "b", NULL, fd, NULL) == 0, "%s",
+		      nsbox_last_error());
+	close(fd);
+	{
+		int dfd = open(nsbox_layer_store_path(st), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int bfd = openat(dfd, "b/diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char buf[16] = {0};
+		int f;
+
+		ck_assert_int_ge(bfd, 0);
+		f = bfd;
+		for (int i = 0; i < DEPTH; i++) {
+			int sub = openat(f, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			ck_assert_int_ge(sub, 0);
+			close(f);
+			f = sub;
+		}
+		fd = openat(f, "file", O_RDONLY | O_CLOEXEC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(read(fd, buf, sizeof(buf) - 1), 6);
+		ck_assert_str_eq(buf, "bottom");
+		close(fd);
+		close(f);
+		close(dfd);
+	}
+	free(src);
+	nsbox_layer_store_free(st);
+	nsbt_rm_tmpdir(dir);
+}
+END_TEST
+
 START_TEST(export_whiteout_names)
 {
 	char *dir, *src;
@@ -1712,6 +1779,7 @@ static Suite *layerset_suite(void)
 	tcase_add_test(tc, tar_whiteouts_match_by_hand);
 	tcase_add_test(tc, export_import_roundtrip);
 	tcase_add_test(tc, export_import_roundtrip_zstd);
+	tcase_add_test(tc, deep_tree_roundtrip);
 	tcase_add_test(tc, export_whiteout_names);
 	tcase_add_test(tc, tar_hostile);
 	tcase_add_test(tc, tar_load_failure);
