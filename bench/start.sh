@@ -22,6 +22,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 build=${NSBOX_BUILD_DIR:-$src/build}
+# shellcheck source=scripts/common.sh
+. "$src/scripts/common.sh"
+nsbox_install_packages "${NSBOX_BENCH_PACKAGES[@]}"
+[ -x "$build/examples/nsbox-unshare" ] || nsbox_build "$build" -Dbuildtype=debugoptimized
 runs=${1:-40}
 ex=$build/examples
 # NSBOX_BENCH_TMP picks the filesystem of the rootfs and the layer store

@@ -7,11 +7,11 @@ NSBOX_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Every Debian package the build, the tests, the examples and the demo use.
 NSBOX_PACKAGES=(
 	build-essential g++ pkg-config meson ninja-build python3
-	libmnl-dev libarchive-dev check libsubunit-dev libnl-route-3-dev libcap-dev
-	busybox-static mandoc man-db iproute2 iputils-ping kmod procps psmisc
-	binutils util-linux
-	cgroup-tools
+	libmnl-dev libarchive-dev check libsubunit-dev libnl-route-3-dev
+	busybox-static mandoc man-db iproute2 binutils util-linux
 )
+# What the benchmarks under bench/ compare against; installed by them.
+NSBOX_BENCH_PACKAGES=(hyperfine crun runc bubblewrap cgroup-tools)
 
 nsbox_install_packages() {
 	local missing=() p
