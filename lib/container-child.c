@@ -431,11 +431,10 @@ static void set_fds(const struct nsb_plan *p)
 			child_fail(NSB_STEP_FDS, errno, (int)i);
 		}
 	}
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		/* Before 5.11: mark them one by one. */
-		for (int fd = 3; fd < p->fd_high + 64 + (int)p->nfds; fd++)
-			(void)syscall(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
-	}
+	/* Every other fd closes at exec (Linux 5.11; the library needs 5.12).
+	 * No fallback: marking fds one by one could never know the last one. */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		child_fail(NSB_STEP_FDS, errno, -1);
 	for (size_t i = 0; i < p->nfds; i++) {
 		if (tmp[i] < 0) {
 			(void)syscall(SYS_close, p->fd_dst[i]);

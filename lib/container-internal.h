@@ -14,10 +14,11 @@
  *   3. clone3(CLONE_PIDFD | namespaces) (clone(2) + pidfd_open otherwise);
  *      the child blocks on the "go on" pipe;
  *   4. the PARENT STEPS run in the parent, in order: the built-in uid/gid map
- *      writer, then every hook added with nsb_container_add_parent_hook()
- *      (issue 7: cgroup attach, veth into the child's netns: the hook gets the
- *      child's pid and pidfd, e.g. /proc/<pid>/ns/net or setns(pidfd));
- *      a failing step kills and reaps the child, and start fails;
+ *      writer, then nsb_container_integrate_parent() (container-integrate.c:
+ *      cgroup v2 fallback attach, the veth into the child's netns), then
+ *      every hook added with nsb_container_add_parent_hook() (an internal
+ *      extension point, used by the tests; a hook gets the child's pid and
+ *      pidfd); a failing step kills and reaps the child, and start fails;
  *   5. one byte on "go on"; the parent reads the report pipe until EOF
  *      (successful execve closes it) and turns a record into an error.
  */

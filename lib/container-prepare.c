@@ -660,6 +660,8 @@ int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report
 	case NSB_STEP_NNP:
 		return nsb_set_error(r, "set no_new_privs in container");
 	case NSB_STEP_FDS:
+		if (rep->index < 0)
+			return nsb_set_error(r, "close the caller's other fds in container");
 		return nsb_set_error(r, "pass fd %d to container",
 				     rep->index >= 0 && (size_t)rep->index < p->nfds
 					     ? p->fd_dst[rep->index]

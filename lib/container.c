@@ -269,6 +269,19 @@ static int add_id_range(nsbox_container *c, struct nsb_id_range *map, size_t *n,
 						 what, inside, outside, count, o->inside,
 						 o->outside, o->count);
 	}
+	{
+		/* The kernel takes a map written in one go of at most 4095 bytes
+		 * ("inside outside count\n" per range): refuse what it would. */
+		size_t bytes = (size_t)snprintf(NULL, 0, "%u %u %u\n", inside, outside, count);
+		for (size_t i = 0; i < *n; i++)
+			bytes += (size_t)snprintf(NULL, 0, "%u %u %u\n", map[i].inside,
+						  map[i].outside, map[i].count);
+		if (bytes > 4095)
+			return nsb_set_error_msg(-E2BIG,
+						 "add %s map range %u %u %u: the map would be %zu "
+						 "bytes, the kernel takes at most 4095",
+						 what, inside, outside, count, bytes);
+	}
 	map[*n] = (struct nsb_id_range){inside, outside, count};
 	(*n)++;
 	return 0;
@@ -1188,6 +1201,18 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 	if (c->test_no_pidfd_setns)
 		plan->enter_pidfd = -1; /* the child joins one by one */
 	plan->become_root = (flags & CLONE_NEWUSER) && !c->user_set;
+	if (flags & CLONE_NEWUSER) {
+		/* A user namespace whose maps were written without CAP_SETGID has
+		 * setgroups denied: setting groups in it fails with EPERM. */
+		nsb_autofree char *sg = NULL;
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		r = nsb_read_file_at(AT_FDCWD, path, 64, &sg, NULL);
+		if (r < 0) {
+			r = nsb_set_error(r, "enter pid %d: read %s", (int)pid, path);
+			goto out;
+		}
+		plan->setgroups_allowed = strcmp(sg, "deny\n") != 0;
+	}
 	if (ns & NSBOX_NS_MOUNT) {
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 		plan->enter_root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -29,6 +29,7 @@
 
 #include "container-internal.h"
 #include "error.h"
+#include "system.h"
 #include "helpers/nsbt.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -895,6 +896,48 @@ static char *ns_fingerprint(void)
 	return s;
 }
 
+/* A container started without CAP_SETGID has "setgroups deny" in its user
+ * namespace; entering it as a chosen user must not try to set groups. */
+START_TEST(enter_as_user_where_setgroups_is_denied)
+{
+	NSBT_REQUIRE_ROOT();
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+	nsbox_container *c = box_new(), *e = NULL;
+	int code = -1;
+	char *sg;
+
+	ck_assert_int_eq(syscall(SYS_capget, &hdr, data), 0);
+	data[0].effective &= ~(1U << CAP_SETGID);
+	ck_assert_int_eq(syscall(SYS_capset, &hdr, data), 0);
+	ck_assert_int_eq(nsbox_container_set_namespaces(c, NSBOX_NS_USER | NSBOX_NS_UTS |
+								    NSBOX_NS_MOUNT | NSBOX_NS_PID),
+			 0);
+	ck_assert_int_eq(nsbox_container_add_uid_map(c, 0, 0, 1), 0);
+	ck_assert_int_eq(nsbox_container_add_gid_map(c, 0, 0, 1), 0);
+	box_argv_sh(c, "exec sleep 100");
+	ck_assert_msg(nsbox_container_start(c) == 0, "%s", nsbox_last_error());
+	{
+		char path[64];
+		pid_t pid;
+		ck_assert_int_eq(nsbox_container_get_pid(c, &pid), 0);
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		ck_assert_int_eq(nsb_read_file_at(AT_FDCWD, path, 64, &sg, NULL), 0);
+		ck_assert_str_eq(sg, "deny\n");
+		free(sg);
+	}
+	ck_assert_int_eq(nsbox_container_new(&e), 0);
+	const char *argv[] = {"/bin/sh", "-c", "test \"$(id -u):$(id -g)\" = 0:0", NULL};
+	ck_assert_int_eq(nsbox_container_set_argv(e, argv), 0);
+	ck_assert_int_eq(nsbox_container_set_user(e, 0, 0), 0);
+	ck_assert_msg(nsbox_container_enter(e, c, NSBOX_NS_USER | NSBOX_NS_MOUNT, &code, NULL) == 0,
+		      "%s", nsbox_last_error());
+	ck_assert_int_eq(code, 0);
+	nsbox_container_free(e);
+	nsbox_container_free(c);
+}
+END_TEST
+
 START_TEST(enter_running_container)
 {
 	NSBT_REQUIRE_ROOT();
@@ -1127,6 +1170,17 @@ START_TEST(bad_input)
 	ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "outside ids overlap"));
 	ck_assert_int_eq(nsbox_container_add_gid_map(c, 0, 100000, 1000), 0);
 	ck_assert_int_eq(nsbox_container_add_gid_map(c, 0, 200000, 1), -EINVAL);
+	{
+		/* Long lines: the 4095-byte map text runs out before 340 ranges. */
+		int i, r = 0;
+		for (i = 0; i < 340 && r == 0; i++)
+			r = nsbox_container_add_gid_map(c, 1000000000u + (unsigned)i * 10,
+							 3000000000u + (unsigned)i * 10, 1);
+		ck_assert_int_eq(r, -E2BIG);
+		ck_assert_int_lt(i, 340);
+		ck_assert_msg(strstr(nsbox_last_error(), "the kernel takes at most 4095") != NULL,
+			      "%s", nsbox_last_error());
+	}
 
 	ck_assert_int_eq(nsbox_container_add_mount(c, NSBOX_MOUNT_TMPFS, NULL, "relative", NULL, 0),
 			 -EINVAL);
@@ -1293,6 +1347,7 @@ static Suite *container_suite(void)
 	tc = tcase_create("enter");
 	tcase_add_checked_fixture(tc, setup_rootfs, teardown_rootfs);
 	tcase_add_test(tc, enter_running_container);
+	tcase_add_test(tc, enter_as_user_where_setgroups_is_denied);
 	tcase_add_test(tc, enter_by_pid_and_failures);
 	suite_add_tcase(s, tc);
 

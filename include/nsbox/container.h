@@ -153,7 +153,8 @@ int nsbox_container_set_domainname(nsbox_container *c, const char *name);
  * @count:   number of ids, at least 1
  *
  * The parent writes the map before the child goes on. Ranges may not
- * overlap inside or outside; at most 340 ranges.
+ * overlap inside or outside; at most 340 ranges, and the map's text
+ * ("inside outside count\n" per range) at most 4095 bytes, as the kernel takes.
  *
  * Return: 0, or -EINVAL (count 0, overflow, overlap), -E2BIG (too many
  * ranges), -EBUSY, -ECHILD, -ENOMEM.
@@ -470,8 +471,10 @@ int nsbox_container_add_file(nsbox_container *c, const char *path, const char *c
  *
  * On a cgroup v2 hierarchy the child is born in the group
  * (clone3 CLONE_INTO_CGROUP), so it never runs outside; on each v1
- * hierarchy (v1 and hybrid layouts) the parent moves it there before the
- * child goes on. A cgroup namespace (NSBOX_NS_CGROUP) is rooted at the group.
+ * hierarchy (v1 and hybrid layouts) the child joins it (writes itself to
+ * the group's "tasks", opened by the parent before the clone) as its very
+ * first step, before it waits for the parent to let it go on and before
+ * anything of the container runs. A cgroup namespace (NSBOX_NS_CGROUP) is rooted at the group.
  *
  * Return: 0, or -EINVAL (the group is not created or opened), -EBUSY,
  * -ECHILD, -ENOMEM. Start fails with -ENOENT when the group was removed,
