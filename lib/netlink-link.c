@@ -266,11 +266,19 @@ int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *mast
 	 * The kernel refuses masters that take no ports (-EOPNOTSUPP) without
 	 * saying why; only then is the master's kind worth a lookup, to say so.
 	 */
-	if (r == -EOPNOTSUPP && nsb_nl_link_get(nl, master, &m) >= 0 &&
-	    strcmp(m.kind, "bridge") != 0)
-		return nsb_set_error_msg(-EOPNOTSUPP,
-					 "set master of %s to %s: %s is not a bridge (kind \"%s\")",
-					 name, master, master, m.kind[0] ? m.kind : "none");
+	if (r == -EOPNOTSUPP) {
+		/* The lookup is a request of its own: keep the kernel's text of
+		 * the refusal for the message. */
+		char ext[sizeof(nl->ext)];
+
+		memcpy(ext, nl->ext, sizeof(ext));
+		if (nsb_nl_link_get(nl, master, &m) >= 0 && strcmp(m.kind, "bridge") != 0)
+			return nsb_set_error_msg(-EOPNOTSUPP,
+						 "set master of %s to %s: %s is not a bridge "
+						 "(kind \"%s\")",
+						 name, master, master, m.kind[0] ? m.kind : "none");
+		memcpy(nl->ext, ext, sizeof(ext));
+	}
 	return nsb_nl_fail(nl, r, "set master of %s to %s", name, master);
 }
 

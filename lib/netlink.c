@@ -273,7 +273,6 @@ static int parse_done(nsbox_netlink *nl, const struct nlmsghdr *nlh)
 int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *data)
 {
 	uint32_t seq = nlh->nlmsg_seq;
-	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	bool intr = false, done = false;
 	int cb_err = 0;
 
@@ -313,7 +312,7 @@ int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *dat
 				r = parse_done(nl, m);
 				if (r < 0)
 					return r;
-				/* A dump sends no ACK after DONE. */
+				/* DONE ends the reply: a dump sends no ACK after it. */
 				done = true;
 				break;
 			default:
@@ -327,7 +326,7 @@ int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *dat
 			if (done)
 				break;
 		}
-		if (done && dump)
+		if (done)
 			return cb_err < 0 ? cb_err : intr ? -EAGAIN : 0;
 	}
 }

@@ -104,7 +104,8 @@ void nsbox_netlink_free(nsbox_netlink *nl);
  *             appears in the handle's namespace); borrowed
  *
  * Return: 0, or -EINVAL (bad name, @peer_nsfd not a network namespace),
- * -EEXIST (a name is taken; the kernel's text follows), -EPERM, -ENOMEM.
+ * -EEXIST (a name is taken; the kernel gives no text for this one), -EPERM,
+ * -ENOMEM.
  *
  * Since: NSBOX_0.1
  */
