@@ -96,7 +96,13 @@ static int v1_set_memory(nsbox_cgroup *cg, struct cg_hier *h, int which, uint64_
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)bytes);
 	if (which == 3 && bytes != NSBOX_UNLIMITED &&
 	    nsb_read_u64_at(h->dfd, "memory.limit_in_bytes", &mem) == 0 && bytes < mem &&
-	    mem < (UINT64_C(1) << 62))
+	    mem >= (UINT64_C(1) << 62))
+		return nsb_set_error_msg(-EINVAL,
+					 "set memory+swap max of cgroup %s: the memory max is "
+					 "unlimited, and memory plus swap cannot be less than memory: "
+					 "set a memory max first",
+					 cg->name);
+	if (which == 3 && bytes != NSBOX_UNLIMITED && bytes < mem && mem < (UINT64_C(1) << 62))
 		return nsb_set_error_msg(-EINVAL,
 					 "set memory+swap max of cgroup %s: %llu bytes is below the "
 					 "memory max (%llu bytes); memory plus swap cannot be less than "
@@ -142,17 +148,27 @@ static int v1_get_memory(nsbox_cgroup *cg, struct cg_hier *h, int which, uint64_
 	return r;
 }
 
-/* blkio.weight is 10..1000 (blkio.bfq.weight 1..1000). */
+/*
+ * blkio.weight is 10..1000 (blkio.bfq.weight 1..1000) with default 500;
+ * the v2 io.weight default is 100. Scale so the defaults meet (x5) and
+ * clamp, as systemd does: 100 <-> 500, and weights above 200 saturate.
+ */
+static uint64_t io_to_blkio(uint64_t w, uint64_t lo)
+{
+	uint64_t b = w * 5;
+	return b < lo ? lo : b > 1000 ? 1000 : b;
+}
+
 static int v1_set_io_weight(nsbox_cgroup *cg, struct cg_hier *h, uint64_t weight)
 {
 	char buf[32];
 
 	if (cgroup_has_file(h, "blkio.weight")) {
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(10 + (weight - 1) * 990 / 9999));
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)io_to_blkio(weight, 10));
 		return cgroup_write(cg, h, "blkio.weight", buf);
 	}
 	if (cgroup_has_file(h, "blkio.bfq.weight")) {
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(1 + (weight - 1) * 999 / 9999));
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)io_to_blkio(weight, 1));
 		return cgroup_write(cg, h, "blkio.bfq.weight", buf);
 	}
 	return nsb_set_error_msg(-EOPNOTSUPP,
@@ -169,13 +185,13 @@ static int v1_get_io_weight(nsbox_cgroup *cg, struct cg_hier *h, uint64_t *weigh
 	if (cgroup_has_file(h, "blkio.weight")) {
 		r = cgroup_read_u64(cg, h, "blkio.weight", &w);
 		if (r == 0)
-			*weight = w < 10 ? 1 : 1 + ((w - 10) * 9999 + 495) / 990;
+			*weight = w < 5 ? 1 : (w + 2) / 5;
 		return r;
 	}
 	if (cgroup_has_file(h, "blkio.bfq.weight")) {
 		r = cgroup_read_u64(cg, h, "blkio.bfq.weight", &w);
 		if (r == 0)
-			*weight = w < 1 ? 1 : 1 + ((w - 1) * 9999 + 499) / 999;
+			*weight = w < 5 ? 1 : (w + 2) / 5;
 		return r;
 	}
 	return nsb_set_error_msg(-EOPNOTSUPP,

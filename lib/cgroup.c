@@ -2014,7 +2014,8 @@ static bool wait_pidfds(int *fds, size_t n, uint64_t deadline)
  * round waits on pidfds of the tasks it saw, so no time is spent sleeping
  * while they exit; without pidfds it polls with a backoff.
  */
-static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *what)
+static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *what,
+		    uint64_t deadline)
 {
 	/* Without confirm (destroy, which checks by rmdir: EBUSY while tasks
 	 * remain in any hierarchy), the first round reads one hierarchy only:
@@ -2030,7 +2031,6 @@ static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *wh
 		if (!quick)
 			return 0; /* every hierarchy removed already (a retried destroy) */
 	}
-	uint64_t deadline = cgroup_now_us() + cg->timeout_us;
 	struct cg_hier *v2 = cg->v2 >= 0 ? &cg->h[cg->v2] : NULL;
 	struct cg_hier *fz = NULL;
 	bool have_kill = v2 && cgroup_has_file(v2, "cgroup.kill");
@@ -2147,7 +2147,7 @@ NSB_EXPORT int nsbox_cgroup_kill(nsbox_cgroup *cg)
 	r = cgroup_check_live(cg, "kill");
 	if (r < 0)
 		return r;
-	return kill_all(cg, false, true, "kill");
+	return kill_all(cg, false, true, "kill", cgroup_now_us() + cg->timeout_us);
 }
 
 /* rmdir the subgroups of the directory at dfd (depth first), then nothing else. */
@@ -2194,10 +2194,11 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 	if (cg->state == CG_NEW)
 		return nsb_set_error_msg(-EINVAL, "destroy cgroup %s: not created or opened yet",
 					 cg->name);
-	r = kill_all(cg, true, false, "destroy");
+	/* One bound for the whole destroy: killing and removing share it. */
+	deadline = cgroup_now_us() + cg->timeout_us;
+	r = kill_all(cg, true, false, "destroy", deadline);
 	if (r < 0)
 		return r;
-	deadline = cgroup_now_us() + cg->timeout_us;
 	/* Children first, then the group, in every hierarchy (v1 first, v2 last). */
 	for (int pass = 1; pass <= 2; pass++)
 		for (size_t i = 0; i < cg->nh; i++) {
@@ -2218,7 +2219,7 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 					r = NSB_NEG_ERRNO();
 				}
 				if (r == -EBUSY) {
-					int q = kill_all(cg, true, true, "destroy");
+					int q = kill_all(cg, true, true, "destroy", deadline);
 					if (q < 0)
 						return q;
 				}

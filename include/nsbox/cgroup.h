@@ -458,7 +458,8 @@ int nsbox_cgroup_get_pids_max(nsbox_cgroup *cg, uint64_t *out);
 /**
  * nsbox_cgroup_set_io_weight - relative I/O share, 1..10000 (default 100)
  * @cg:     the group
- * @weight: 1..10000 (v1 blkio.weight: 10 + (weight - 1) * 990 / 9999)
+ * @weight: 1..10000 (v1 blkio.weight: weight * 5 clamped to 10..1000, so the
+ *          defaults 100 and 500 meet; above 200 reads back as 200)
  *
  * Return: 0, or -EINVAL, -EOPNOTSUPP (no weight file, e.g. no
  * proportional I/O scheduler), -ENOENT, -ECHILD.
