@@ -329,14 +329,19 @@ static int detect_root(const char *root, struct cg_layout *l)
 }
 
 /*
- * The real mounts are parsed once per mount namespace (reading
- * /proc/self/mountinfo costs more than a cgroup mkdir): the cache is keyed by
- * the namespace's inode, and each use checks with statfs() that the cached
- * mount points still are cgroup filesystems, else it parses again. The
- * caller's own cgroups (/proc/self/cgroup) are read every time.
+ * The real mounts are parsed once and kept (reading /proc/self/mountinfo
+ * costs more than a cgroup mkdir) for as long as the mount table does not
+ * change: the cache holds an open /proc/self/mountinfo, which the kernel
+ * marks (POLLPRI|POLLERR) on any mount or unmount in that namespace, so one
+ * poll() tells whether the parse is still good. The fd is the cache's only
+ * state in the process (close-on-exec); a forked child or a process in
+ * another mount namespace parses again. The caller's own cgroups
+ * (/proc/self/cgroup) are read every time.
  */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cg_layout cache;
+static int cache_fd = -1;
+static pid_t cache_pid;
 static ino_t cache_ns;
 static dev_t cache_ns_dev;
 
@@ -358,24 +363,16 @@ static int layout_copy(const struct cg_layout *from, struct cg_layout *to)
 	return 0;
 }
 
-static void cache_drop(void)
+/* Is the cache the parse of this process's current mount table? */
+static bool cache_valid(const struct stat *ns)
 {
-	if (pthread_mutex_trylock(&cache_lock) != 0)
-		return;
-	cgroup_layout_clear(&cache);
-	pthread_mutex_unlock(&cache_lock);
-}
+	struct pollfd pfd = {.fd = cache_fd, .events = POLLPRI};
 
-/* Are the mounts a handle planned on still cgroup filesystems? */
-static bool planned_mounts_valid(const nsbox_cgroup *cg)
-{
-	for (size_t i = 0; i < cg->nh; i++) {
-		struct statfs sf;
-		if (statfs(cg->h[i].mount, &sf) < 0 ||
-		    (sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC))
-			return false;
-	}
-	return true;
+	if (!cache.n || cache_fd < 0 || cache_pid != getpid() || cache_ns != ns->st_ino ||
+	    cache_ns_dev != ns->st_dev)
+		return false;
+	/* The first poll after a change reports it (and clears it). */
+	return poll(&pfd, 1, 0) == 0;
 }
 
 static int detect_mounts_cached(struct cg_layout *l)
@@ -387,14 +384,20 @@ static int detect_mounts_cached(struct cg_layout *l)
 	 * it when this process was forked (then it stays locked here). */
 	if (stat("/proc/self/ns/mnt", &ns) < 0 || pthread_mutex_trylock(&cache_lock) != 0)
 		return detect_mounts(l);
-	if (cache.n && cache_ns == ns.st_ino && cache_ns_dev == ns.st_dev) {
+	if (cache_valid(&ns)) {
 		r = layout_copy(&cache, l);
 		pthread_mutex_unlock(&cache_lock);
 		return r;
 	}
 	cgroup_layout_clear(&cache);
+	/* Watch first, then parse: a change during the parse shows next time.
+	 * After a fork the fd is the parent's: leave it to the parent. */
+	if (cache_fd >= 0 && cache_pid == getpid())
+		(void)close(cache_fd);
+	cache_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	cache_pid = getpid();
 	r = detect_mounts(l);
-	if (r == 0 && l->n && layout_copy(l, &cache) == 0) {
+	if (r == 0 && l->n && cache_fd >= 0 && layout_copy(l, &cache) == 0) {
 		cache_ns = ns.st_ino;
 		cache_ns_dev = ns.st_dev;
 	}
@@ -1053,22 +1056,14 @@ static int start_live(nsbox_cgroup *cg, const char *what)
 	r = check_new(cg, what);
 	if (r < 0)
 		return r;
-	for (int attempt = 0;; attempt++) {
-		r = cgroup_layout_detect(cg->root, &l);
-		if (r < 0)
-			return nsb_prefix_error(r, "%s cgroup %s", what, cg->name);
-		r = plan_hierarchies(cg, &l);
-		cgroup_layout_clear(&l);
-		if (r < 0) {
-			reset_hierarchies(cg);
-			return r;
-		}
-		/* A cached layout whose mounts went away: parse the mounts again. */
-		if (cg->root || attempt > 0 || planned_mounts_valid(cg))
-			return 0;
+	r = cgroup_layout_detect(cg->root, &l);
+	if (r < 0)
+		return nsb_prefix_error(r, "%s cgroup %s", what, cg->name);
+	r = plan_hierarchies(cg, &l);
+	cgroup_layout_clear(&l);
+	if (r < 0)
 		reset_hierarchies(cg);
-		cache_drop();
-	}
+	return r;
 }
 
 NSB_EXPORT int nsbox_cgroup_create(nsbox_cgroup *cg)

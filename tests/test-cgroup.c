@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -181,6 +182,39 @@ START_TEST(layout_detected)
 	ck_assert_int_eq(nsbox_cgroup_controller_mount(NULL, NSBOX_CGROUP_CPU, NULL), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_layout("relative/root", NULL, NULL), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_layout("/nonexistent-nsbt-root", NULL, NULL), -ENOENT);
+}
+END_TEST
+
+/* The layout follows the mount table: a hierarchy unmounted or mounted
+ * after a first look is seen (in a private mount namespace). */
+START_TEST(layout_follows_mounts)
+{
+	int layout = 0;
+	char *v2 = NULL, *mem = NULL, *p = NULL;
+
+	NSBT_REQUIRE_ROOT();
+	v2 = nsbt_cgroup_mount(NULL);
+	mem = nsbt_cgroup_mount("memory");
+	free(mem);
+	if (!v2 || !mem) {
+		nsbt_skip(__func__, "needs the hybrid layout");
+		free(v2);
+		return;
+	}
+	nsbt_enter_private_ns(0);
+	ck_assert_int_eq(nsbox_cgroup_layout(NULL, &layout, NULL), 0);
+	ck_assert_int_eq(layout, NSBOX_CGROUP_LAYOUT_HYBRID);
+	ck_assert_int_eq(umount2(v2, MNT_DETACH), 0);
+	ck_assert_int_eq(nsbox_cgroup_layout(NULL, &layout, NULL), 0);
+	ck_assert_int_eq(layout, NSBOX_CGROUP_LAYOUT_V1);
+	ck_assert_int_eq(nsbox_cgroup_controller_mount(NULL, NSBOX_CGROUP_UNIFIED, &p), -ENOENT);
+	ck_assert_int_eq(mount("cgroup2", v2, "cgroup2", 0, NULL), 0);
+	ck_assert_int_eq(nsbox_cgroup_layout(NULL, &layout, NULL), 0);
+	ck_assert_int_eq(layout, NSBOX_CGROUP_LAYOUT_HYBRID);
+	ck_assert_int_eq(nsbox_cgroup_controller_mount(NULL, NSBOX_CGROUP_UNIFIED, &p), 2);
+	ck_assert_str_eq(p, v2);
+	nsbox_free(p);
+	free(v2);
 }
 END_TEST
 
@@ -1308,6 +1342,7 @@ static Suite *cgroup_suite(void)
 
 	tc = tcase_create("layout");
 	tcase_add_test(tc, layout_detected);
+	tcase_add_test(tc, layout_follows_mounts);
 	tcase_add_test(tc, layout_of_fake_trees);
 	suite_add_tcase(s, tc);
 
