@@ -105,6 +105,8 @@ int nsb_ls_mount_attach(nsbox_layerset *ls, int target_fd, const char *target);
  * Call it in the parent (it allocates); the child only does move_mount().
  */
 int nsb_layerset_mount_detached(const nsbox_layerset *ls, int *out_fd);
+/* The same, with the upper layer mounted "volatile" when volatile_upper. */
+int nsb_ls_mount_detached_opts(const nsbox_layerset *ls, bool volatile_upper, int *out_fd);
 
 /* What a container copies out of a layerset (STYLE rule 10: no borrowing). */
 struct nsb_layerset_desc {

@@ -117,8 +117,14 @@ static int make_ro_bind(const nsbox_layerset *ls, const char *what, int *out_fd)
 	return 0;
 }
 
-/* fsopen .. fsmount: a detached overlay mount. */
-static int make_detached(const nsbox_layerset *ls, const char *what, int *out_fd)
+/*
+ * fsopen .. fsmount: a detached overlay mount. With volatile_upper (Linux
+ * 5.10+) the upper layer is never synced, not even at unmount, where
+ * overlayfs otherwise syncs the whole file system holding it: for writable
+ * layers thrown away afterwards (docker run --rm).
+ */
+static int make_detached(const nsbox_layerset *ls, const char *what, bool volatile_upper,
+			 int *out_fd)
 {
 	nsb_autoclose int fsfd = -EBADF;
 	int mfd, r;
@@ -141,8 +147,19 @@ static int make_detached(const nsbox_layerset *ls, const char *what, int *out_fd
 		r = nsb_sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "workdir", ls->work, 0);
 		if (r < 0)
 			return fs_fail(r, fsfd, what, ls->work);
+		if (volatile_upper) {
+			r = nsb_sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, "volatile", NULL, 0);
+			if (r < 0)
+				return fs_fail(r == -EINVAL ? -EOPNOTSUPP : r, fsfd, what,
+					       "(option volatile)");
+		}
 	}
 	r = nsb_sys_fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+	if (r < 0 && volatile_upper && ls->upper)
+		/* A writable layer once mounted volatile is refused until its
+		 * work/incompat is removed. */
+		return fs_fail(r, fsfd, what, "(create; a layer missing, or the writable layer "
+					      "was mounted volatile before)");
 	if (r < 0)
 		return fs_fail(r, fsfd, what, "(create)");
 	mfd = nsb_sys_fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
@@ -153,6 +170,11 @@ static int make_detached(const nsbox_layerset *ls, const char *what, int *out_fd
 }
 
 int nsb_layerset_mount_detached(const nsbox_layerset *ls, int *out_fd)
+{
+	return nsb_ls_mount_detached_opts(ls, false, out_fd);
+}
+
+int nsb_ls_mount_detached_opts(const nsbox_layerset *ls, bool volatile_upper, int *out_fd)
 {
 	int r;
 
@@ -165,7 +187,7 @@ int nsb_layerset_mount_detached(const nsbox_layerset *ls, int *out_fd)
 		return nsb_set_error_msg(-EOPNOTSUPP,
 					 "build detached overlay: the kernel has no overlay "
 					 "lowerdir+ (Linux 6.8 or later needed)");
-	return make_detached(ls, "build detached overlay: layer", out_fd);
+	return make_detached(ls, "build detached overlay: layer", volatile_upper, out_fd);
 }
 
 /* ---- short links through mount(2) ---- */
@@ -296,7 +318,7 @@ int nsb_ls_mount_attach(nsbox_layerset *ls, int target_fd, const char *target)
 		if (ls->n_lowers > 1 && !have_lowerdir_plus())
 			return nsb_set_error_msg(-EOPNOTSUPP,
 						 "%s: the kernel has no overlay lowerdir+", what);
-		r = make_detached(ls, w2, &mfd);
+		r = make_detached(ls, w2, false, &mfd);
 		if (r < 0)
 			return r;
 		r = nsb_sys_move_mount(mfd, "", target_fd, "",
