@@ -20,5 +20,12 @@ LD_LIBRARY_PATH="$libdir" "$dest/out-of-tree"
 # The installed man pages render.
 man -l "$(find "$dest" -name nsbox.7 | head -n1)" >/dev/null 2>&1 || true
 [ -n "$(find "$dest" -name nsbox.7)" ] || { echo "FAIL: nsbox(7) was not installed"; exit 1; }
+# Every function has a page of its own name (an alias of its group page).
+man3=$(dirname "$(find "$dest" -name nsbox_free.3 | head -n1)")
+for f in nsbox_cgroup_destroy nsbox_netlink_set_mtu nsbox_layer_store_open nsbox_container_run; do
+	[ -f "$man3/$f.3" ] || { echo "FAIL: no man page named $f.3"; exit 1; }
+	(cd "$man3/.." && man -l "man3/$f.3" 2>/dev/null | grep -q "$f") ||
+		{ echo "FAIL: man3/$f.3 does not render"; exit 1; }
+done
 [ -f "$(find "$dest" -path '*include/nsbox/nsbox.h' | head -n1)" ] || { echo "FAIL: headers not installed"; exit 1; }
 echo "out-of-tree: passed"
