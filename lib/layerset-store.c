@@ -285,7 +285,14 @@ static int pack_strv(char *const *v, char ***out)
 
 /* ---- open and repair ---- */
 
-static int repair(nsbox_layer_store *st)
+/*
+ * What a crash can leave: dangling l/ links, missing or wrong ones, and
+ * temporary layers nobody builds any more. With fix false nothing changes
+ * and the return value says whether anything needs fixing (1) or not (0),
+ * so a healthy store is checked under the shared lock; with fix true it is
+ * repaired (under the exclusive lock).
+ */
+static int repair(nsbox_layer_store *st, bool fix)
 {
 	nsb_autoclosedir DIR *d = NULL;
 	nsb_autoclose int ldfd = -EBADF;
@@ -308,8 +315,11 @@ static int repair(nsbox_layer_store *st)
 		char id[NSB_LS_IDBUF];
 		if (de->d_name[0] == '.')
 			continue;
-		if (short_to_id(st, de->d_name, id) < 0 || !layer_exists(st, id))
+		if (short_to_id(st, de->d_name, id) < 0 || !layer_exists(st, id)) {
+			if (!fix)
+				return 1;
 			(void)unlinkat(ldfd, de->d_name, 0);
+		}
 	}
 	nsb_closedirp(&d);
 
@@ -331,8 +341,11 @@ static int repair(nsbox_layer_store *st)
 						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 							       O_CLOEXEC);
 			/* Held by a live builder: leave it alone. */
-			if (tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0)
+			if (tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0) {
+				if (!fix)
+					return 1;
 				(void)nsb_rm_rf_at(st->dfd, de->d_name);
+			}
 			continue;
 		}
 		if (!nsb_ls_id_is_valid(de->d_name) || !layer_exists(st, de->d_name))
@@ -347,6 +360,8 @@ static int repair(nsbox_layer_store *st)
 			if (strcmp(have, want) == 0)
 				continue;
 		}
+		if (!fix)
+			return 1;
 		(void)unlinkat(st->dfd, lp, 0);
 		if (symlinkat(want, st->dfd, lp) < 0)
 			return nsb_set_error(NSB_NEG_ERRNO(), "repair link %s/%s", st->path, lp);
@@ -398,11 +413,21 @@ NSB_EXPORT int nsbox_layer_store_open(nsbox_layer_store **out, const char *path,
 
 	if (mkdirat(st->dfd, "l", 0700) < 0 && errno != EEXIST)
 		return nsb_set_error(NSB_NEG_ERRNO(), "create %s/l", st->path);
-	r = nsb_ls_lock(st, LOCK_EX);
+	/* Check under the shared lock; repair under the exclusive one only
+	 * when something needs it (another process may have fixed it meanwhile:
+	 * the repair pass checks again). */
+	r = nsb_ls_lock(st, LOCK_SH);
 	if (r < 0)
 		return r;
-	r = repair(st);
+	r = repair(st, false);
 	nsb_ls_unlock(st);
+	if (r > 0) {
+		r = nsb_ls_lock(st, LOCK_EX);
+		if (r < 0)
+			return r;
+		r = repair(st, true);
+		nsb_ls_unlock(st);
+	}
 	if (r < 0)
 		return nsb_prefix_error(r, "open layer store %s", st->path);
 	*out = NSB_STEAL_PTR(st);
