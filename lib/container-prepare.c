@@ -454,15 +454,6 @@ static bool id_mapped(const struct nsb_id_range *m, size_t n, uint32_t id)
 	return false;
 }
 
-static int read_last_cap(void)
-{
-	uint64_t v;
-
-	if (nsb_read_u64_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &v) < 0 || v > 63)
-		return 40;
-	return (int)v;
-}
-
 int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan **out)
 {
 	struct nsb_plan *p;
@@ -541,7 +532,7 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	p->setgroups_allowed = !userns || (c->n_gid_map > 0 && !c->setgroups_denied);
 	p->set_caps = true;
 	p->caps = c->caps;
-	p->last_cap = read_last_cap();
+	p->last_cap = nsb_cap_last_cap();
 	memcpy(p->rlimits, c->rlimits, sizeof(c->rlimits));
 	p->nrlimits = c->nrlimits;
 

@@ -487,11 +487,9 @@ NSB_EXPORT int nsbox_container_set_rlimit(nsbox_container *c, int resource, uint
 
 NSB_EXPORT int nsbox_container_set_capabilities(nsbox_container *c, uint64_t caps)
 {
-	uint64_t last = 0;
+	uint64_t last = (uint64_t)nsb_cap_last_cap();
 
 	CHECK_CONFIG(c);
-	if (nsb_read_u64_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &last) < 0 || last > 63)
-		last = 40;
 	if (last < 63 && (caps >> (last + 1)) != 0)
 		return nsb_set_error_msg(-EINVAL,
 					 "set capabilities: bits above the last capability (%llu)",

@@ -255,6 +255,21 @@ int nsb_dir_is_empty_at(int dirfd, const char *path)
 	return 1;
 }
 
+int nsb_cap_last_cap(void)
+{
+	static int cached = -1;
+	int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	uint64_t u;
+
+	if (v < 0) {
+		v = nsb_read_u64_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &u) < 0 || u > 63
+			    ? 40
+			    : (int)u;
+		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+	}
+	return v;
+}
+
 int nsb_fd_dup_cloexec(int fd)
 {
 	int r = fcntl(fd, F_DUPFD_CLOEXEC, 3);

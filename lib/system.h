@@ -37,6 +37,10 @@ int nsb_rm_rf_at(int dirfd, const char *name);
 /* Is the directory at path empty? 1 yes, 0 no, negative errno on error. */
 int nsb_dir_is_empty_at(int dirfd, const char *path);
 
+/* The highest capability number the kernel knows (/proc/sys/kernel/
+ * cap_last_cap, read once per process; 40 when it cannot be read). */
+int nsb_cap_last_cap(void);
+
 /* dup with O_CLOEXEC, for setters that copy fds. */
 int nsb_fd_dup_cloexec(int fd);
 
