@@ -262,25 +262,7 @@ int nsb_ls_chain(nsbox_layer_store *st, const char *id, char ***out_ids)
 /* One allocation holding the vector and its strings: freed by nsbox_free(). */
 static int pack_strv(char *const *v, char ***out)
 {
-	size_t n = nsb_strv_length(v), bytes = (n + 1) * sizeof(char *);
-	char **res;
-	char *p;
-
-	for (size_t i = 0; i < n; i++)
-		bytes += strlen(v[i]) + 1;
-	res = malloc(bytes);
-	if (!res)
-		return nsb_oom();
-	p = (char *)(res + n + 1);
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(v[i]) + 1;
-		memcpy(p, v[i], l);
-		res[i] = p;
-		p += l;
-	}
-	res[n] = NULL;
-	*out = res;
-	return 0;
+	return nsb_strv_pack(v, out) < 0 ? nsb_oom() : 0;
 }
 
 /* ---- open and repair ---- */

@@ -44,6 +44,7 @@
 
 #include "error.h"
 #include "macro.h"
+#include "util.h"
 #include "netlink-internal.h"
 #include "system.h"
 
@@ -350,19 +351,9 @@ int nsb_nl_fail(const nsbox_netlink *nl, int r, const char *fmt, ...)
 
 bool nsb_nl_name_ok(const char *name)
 {
-	size_t n;
-
-	if (!name || !*name)
-		return false;
-	n = strnlen(name, IF_NAMESIZE);
-	if (n >= IF_NAMESIZE)
-		return false;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p == '/' || *p == ':' || *p <= 0x20 || *p == 0x7f)
-			return false;
-	return true;
+	/* A path component of at most IF_NAMESIZE - 1 bytes, and no ':' (the
+	 * old alias syntax). */
+	return nsb_name_is_valid(name, IF_NAMESIZE - 1) && !strchr(name, ':');
 }
 
 int nsb_nl_check_name(const char *name, const char *what)
@@ -415,25 +406,7 @@ void nsb_nl_strs_clear(struct nsb_nl_strs *s)
 
 int nsb_nl_strs_pack(const struct nsb_nl_strs *s, char ***out)
 {
-	size_t total = (s->n + 1) * sizeof(char *);
-	char **v;
-	char *p;
-
-	for (size_t i = 0; i < s->n; i++)
-		total += strlen(s->v[i]) + 1;
-	v = malloc(total);
-	if (!v)
-		return -ENOMEM;
-	p = (char *)(v + s->n + 1);
-	for (size_t i = 0; i < s->n; i++) {
-		size_t l = strlen(s->v[i]) + 1;
-		memcpy(p, s->v[i], l);
-		v[i] = p;
-		p += l;
-	}
-	v[s->n] = NULL;
-	*out = v;
-	return 0;
+	return nsb_strv_pack(s->v, out);
 }
 
 /* ---- exported: handles ------------------------------------------------- */

@@ -71,6 +71,29 @@ int nsb_strv_push(char ***strv, const char *s)
 	return 0;
 }
 
+int nsb_strv_pack(char *const *v, char ***out)
+{
+	size_t n = nsb_strv_length(v), bytes = (n + 1) * sizeof(char *);
+	char **res;
+	char *p;
+
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	res = malloc(bytes);
+	if (!res)
+		return -ENOMEM;
+	p = (char *)(res + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+		memcpy(p, v[i], l);
+		res[i] = p;
+		p += l;
+	}
+	res[n] = NULL;
+	*out = res;
+	return 0;
+}
+
 char *nsb_path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a);

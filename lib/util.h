@@ -18,6 +18,9 @@ int nsb_strv_copy(const char *const *src, char ***out);
 /* Append a copy of s; 0 or -ENOMEM (strv unchanged on failure). */
 int nsb_strv_push(char ***strv, const char *s);
 void nsb_strv_free(char **strv);
+/* Copy a vector into ONE allocation (pointers, then the strings), for
+ * results a caller frees with a single nsbox_free(); 0 or -ENOMEM. */
+int nsb_strv_pack(char *const *v, char ***out);
 
 /* "a/b", with exactly one slash between; NULL on OOM. */
 char *nsb_path_join(const char *a, const char *b);
