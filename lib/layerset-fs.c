@@ -71,13 +71,14 @@ static bool keep_xattr(const char *key, bool keep_opaque)
 	return keep_opaque && strcmp(key, NSB_OVL_OPAQUE_XATTR) == 0;
 }
 
-int nsb_ls_copy_xattrs(int sdfd, const char *sname, int ddfd, const char *dname, bool keep_opaque)
+int nsb_ls_xattr_foreach(int dfd, const char *name, nsb_ls_xattr_fn fn, void *ud)
 {
 	nsb_autofree char *list = NULL;
 	nsb_autofree char *val = NULL;
+	size_t cap = 0;
 	ssize_t n;
 
-	n = nsb_ls_listxattr_at(sdfd, sname, NULL, 0);
+	n = nsb_ls_listxattr_at(dfd, name, NULL, 0);
 	if (n == -EOPNOTSUPP || n == 0)
 		return 0;
 	if (n < 0)
@@ -85,32 +86,56 @@ int nsb_ls_copy_xattrs(int sdfd, const char *sname, int ddfd, const char *dname,
 	list = malloc((size_t)n + 1);
 	if (!list)
 		return -ENOMEM;
-	n = nsb_ls_listxattr_at(sdfd, sname, list, (size_t)n);
+	n = nsb_ls_listxattr_at(dfd, name, list, (size_t)n);
 	if (n < 0)
 		return (int)n;
 	for (char *k = list; k < list + n; k += strlen(k) + 1) {
-		ssize_t vl;
+		ssize_t vl = nsb_ls_getxattr_at(dfd, name, k, NULL, 0);
 		int r;
 
-		if (!keep_xattr(k, keep_opaque))
-			continue;
-		vl = nsb_ls_getxattr_at(sdfd, sname, k, NULL, 0);
 		if (vl == -ENODATA)
 			continue;
 		if (vl < 0)
 			return (int)vl;
-		free(val);
-		val = malloc((size_t)vl + 1);
-		if (!val)
-			return -ENOMEM;
-		vl = nsb_ls_getxattr_at(sdfd, sname, k, val, (size_t)vl);
+		if ((size_t)vl + 1 > cap) {
+			char *nv = realloc(val, (size_t)vl + 1);
+			if (!nv)
+				return -ENOMEM;
+			val = nv;
+			cap = (size_t)vl + 1;
+		}
+		vl = nsb_ls_getxattr_at(dfd, name, k, val, (size_t)vl);
+		if (vl == -ENODATA)
+			continue;
 		if (vl < 0)
 			return (int)vl;
-		r = nsb_ls_setxattr_at(ddfd, dname, k, val, (size_t)vl);
+		r = fn(k, val, (size_t)vl, ud);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+struct copy_xattr {
+	int ddfd;
+	const char *dname;
+	bool keep_opaque;
+};
+
+static int copy_one_xattr(const char *key, const void *val, size_t len, void *ud)
+{
+	struct copy_xattr *c = ud;
+
+	if (!keep_xattr(key, c->keep_opaque))
+		return 0;
+	return nsb_ls_setxattr_at(c->ddfd, c->dname, key, val, len);
+}
+
+int nsb_ls_copy_xattrs(int sdfd, const char *sname, int ddfd, const char *dname, bool keep_opaque)
+{
+	struct copy_xattr c = {.ddfd = ddfd, .dname = dname, .keep_opaque = keep_opaque};
+
+	return nsb_ls_xattr_foreach(sdfd, sname, copy_one_xattr, &c);
 }
 
 int nsb_ls_open_dir_beneath(int root_dfd, const char *rel, bool create, int *out_fd)

@@ -58,6 +58,10 @@ bool nsb_ls_is_committed(nsbox_layer_store *st, const char *id);
 int nsb_ls_copy_tree(int src_dfd, int dst_dfd, const char *const *skip);
 /* Copy the xattrs of (dfd,name) [no follow] to (dfd2,name2), dropping trusted.overlay.*
  * except trusted.overlay.opaque when keep_opaque. */
+/* Call fn for each extended attribute of dfd/name (none on a filesystem
+ * without them); stops at and returns fn's first negative return. */
+typedef int (*nsb_ls_xattr_fn)(const char *key, const void *val, size_t len, void *ud);
+int nsb_ls_xattr_foreach(int dfd, const char *name, nsb_ls_xattr_fn fn, void *ud);
 int nsb_ls_copy_xattrs(int sdfd, const char *sname, int ddfd, const char *dname,
 		       bool keep_opaque);
 /* lsetxattr / lgetxattr / llistxattr relative to a dir fd, never following the last link. */

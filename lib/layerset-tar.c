@@ -589,51 +589,32 @@ static int no_dots(const struct dirent *d)
 	return strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0;
 }
 
+struct tar_xattr {
+	struct archive_entry *e;
+	bool opaque;
+};
+
+static int tar_one_xattr(const char *key, const void *val, size_t len, void *ud)
+{
+	struct tar_xattr *t = ud;
+
+	/* The opaque marker becomes a .wh..wh..opq entry; other overlay
+	 * xattrs are the overlay's business, not the layer's. */
+	if (strcmp(key, NSB_OVL_OPAQUE_XATTR) == 0)
+		t->opaque = len == 1 && ((const char *)val)[0] == 'y';
+	else if (strncmp(key, "trusted.overlay.", 16) != 0 && t->e)
+		la.archive_entry_xattr_add_entry(t->e, key, val, len);
+	return 0;
+}
+
+/* The xattrs of dfd/name into e (NULL: only learn *opaque). */
 static int add_xattrs(struct archive_entry *e, int dfd, const char *name, bool *opaque)
 {
-	nsb_autofree char *list = NULL;
-	ssize_t n = nsb_ls_listxattr_at(dfd, name, NULL, 0);
+	struct tar_xattr t = {.e = e};
+	int r = nsb_ls_xattr_foreach(dfd, name, tar_one_xattr, &t);
 
-	*opaque = false;
-	if (n == -EOPNOTSUPP || n == 0)
-		return 0;
-	if (n < 0)
-		return (int)n;
-	list = malloc((size_t)n + 1);
-	if (!list)
-		return -ENOMEM;
-	n = nsb_ls_listxattr_at(dfd, name, list, (size_t)n);
-	if (n < 0)
-		return (int)n;
-	for (char *k = list; k < list + n; k += strlen(k) + 1) {
-		char small[256];
-		nsb_autofree char *big = NULL;
-		void *val = small;
-		ssize_t vl = nsb_ls_getxattr_at(dfd, name, k, small, sizeof(small));
-
-		if (vl == -ERANGE) {
-			vl = nsb_ls_getxattr_at(dfd, name, k, NULL, 0);
-			if (vl < 0)
-				return (int)vl;
-			big = malloc((size_t)vl + 1);
-			if (!big)
-				return -ENOMEM;
-			vl = nsb_ls_getxattr_at(dfd, name, k, big, (size_t)vl);
-			val = big;
-		}
-		if (vl == -ENODATA)
-			continue;
-		if (vl < 0)
-			return (int)vl;
-		if (strcmp(k, NSB_OVL_OPAQUE_XATTR) == 0) {
-			*opaque = vl == 1 && ((char *)val)[0] == 'y';
-			continue;
-		}
-		if (strncmp(k, "trusted.overlay.", 16) == 0)
-			continue;
-		la.archive_entry_xattr_add_entry(e, k, val, (size_t)vl);
-	}
-	return 0;
+	*opaque = t.opaque;
+	return r;
 }
 
 static int write_header(struct tarw *w, struct archive_entry *e, const char *rel)
@@ -801,15 +782,7 @@ int nsb_ls_tar_write(int diff_dfd, int out_fd, uint32_t flags)
 		return nsb_oom();
 	la.archive_entry_linkresolver_set_strategy(w.lr, la.archive_format(a));
 	/* An opaque root. */
-	{
-		struct archive_entry *e = la.archive_entry_new();
-		if (!e) {
-			la.archive_entry_linkresolver_free(w.lr);
-			return nsb_oom();
-		}
-		(void)add_xattrs(e, diff_dfd, ".", &opaque);
-		la.archive_entry_free(e);
-	}
+	(void)add_xattrs(NULL, diff_dfd, ".", &opaque);
 	r = 0;
 	if (opaque && fstat(diff_dfd, &st) == 0)
 		r = write_empty(&w, WH_OPAQUE, &st);
