@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -333,6 +334,49 @@ static void reset_signals(void)
 	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof(uint64_t));
 }
 
+/*
+ * The report pipe, made here so that only this process ever holds its write
+ * end: the read end goes to the parent over the "go on" socket. Without it
+ * there is no way to report, so a failure here is a silent exit (the
+ * parent sees the child end through its pidfd).
+ */
+static void make_report_pipe(const struct nsb_plan *p)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
+	int pfd[2];
+	char b = 'r';
+	long n;
+
+	if (syscall(SYS_pipe2, pfd, O_CLOEXEC) < 0)
+		syscall(SYS_exit_group, 127);
+	memset(&u, 0, sizeof(u));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &pfd[0], sizeof(int));
+	do
+		n = syscall(SYS_sendmsg, p->sync_fd, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		syscall(SYS_exit_group, 127);
+	syscall(SYS_close, pfd[0]);
+	child_report_fd = pfd[1];
+}
+
 static void wait_go_on(const struct nsb_plan *p)
 {
 	char b;
@@ -485,6 +529,8 @@ void nsb_container_child_main(const struct nsb_plan *p)
 	for (int i = 0; i < 2; i++)
 		if (p->child_close[i] >= 0)
 			syscall(SYS_close, p->child_close[i]);
+	if (child_report_fd < 0 && p->sync_fd >= 0)
+		make_report_pipe(p);
 	/* Join the v1 groups first thing. Writing "0" to "tasks" moves the
 	 * (single-threaded) caller without the kernel's threadgroup lock, which
 	 * a pid written to cgroup.procs takes at the cost of an RCU grace

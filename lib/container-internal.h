@@ -9,8 +9,11 @@
  *   1. nsb_container_plan_build(): every path, option and string the child
  *      needs is rendered into a struct nsb_plan (flat arrays, no pointers
  *      into the handle that could change);
- *   2. two CLOEXEC pipes: "go on" (parent -> child) and "report" (child ->
- *      parent, (step, errno, index) records);
+ *   2. a CLOEXEC socket pair for "go on" (parent -> child); the child's
+ *      first act is to make the CLOEXEC "report" pipe ((step, errno, index)
+ *      records) and send its read end over the socket: made after the clone,
+ *      its write end is in no other process (a fork by another thread of
+ *      the caller cannot keep it open), so exec or exit closes it for sure;
  *   3. clone3(CLONE_PIDFD | namespaces) (clone(2) + pidfd_open otherwise);
  *      the child blocks on the "go on" pipe;
  *   4. the PARENT STEPS run in the parent, in order: the built-in uid/gid map
@@ -120,7 +123,9 @@ struct nsb_plan {
 	uint32_t ns;          /* NSBOX_NS_* */
 	int clone_flags;      /* CLONE_NEW* given to clone (no CLONE_NEWTIME) */
 	/* fds of the plan: the child uses them as-is */
-	int report_fd;        /* write end of the report pipe */
+	int report_fd;        /* write end of the report pipe (enter), or -1:
+			       * the start child makes its own pipe and sends
+			       * the read end over sync_fd (see container.c) */
 	int sync_fd;          /* read end of the "go on" pipe, -1 if none */
 	int child_close[2];   /* the parent's ends, closed first thing in the child */
 	bool unshare_cgroup;  /* unshare(CLONE_NEWCGROUP) after "go on", so the

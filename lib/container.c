@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -936,11 +937,64 @@ static pid_t clone_child(int flags, bool no_clone3, int cgroup_fd, bool *joined,
 	return (pid_t)pid;
 }
 
+/*
+ * The read end of the child's report pipe, sent over the "go on" socket.
+ * While waiting, watch the pidfd too: a child that died before sending
+ * cannot be told by EOF on the socket (a fork by another thread of the
+ * caller may hold a copy of the child's end).
+ */
+static int receive_report_fd(int sock, int pidfd, int *out)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct pollfd pfd[2] = {{.fd = sock, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+	struct msghdr msg = {0};
+	struct iovec iov;
+	struct cmsghdr *cm;
+	char b;
+	ssize_t n;
+	int fd;
+
+	for (;;) {
+		int k = poll(pfd, pidfd >= 0 ? 2 : 1, -1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "start container: wait for the child");
+		if (pfd[0].revents)
+			break;
+		if (pfd[1].revents)
+			return nsb_set_error_msg(-ECHILD, "start container: the child ended before "
+							  "it could report (out of fds or memory?)");
+	}
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return nsb_set_error(NSB_NEG_ERRNO(), "start container: receive the child's report pipe");
+	cm = CMSG_FIRSTHDR(&msg);
+	if (n != 1 || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return nsb_set_error_msg(-ECHILD, "start container: the child ended before it "
+						  "could report (out of fds or memory?)");
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	*out = fd;
+	return 0;
+}
+
 static int start(nsbox_container *c)
 {
 	struct nsb_plan *plan = NULL;
 	nsb_autostrv char **missing = NULL;
-	nsb_autoclose int rep_r = -EBADF, rep_w = -EBADF, sync_r = -EBADF, sync_w = -EBADF;
+	nsb_autoclose int rep_r = -EBADF, sync_r = -EBADF, sync_w = -EBADF;
 	int fds[2], r, pidfd = -1;
 	struct nsb_report err_rep, status_rep;
 	pid_t pid;
@@ -961,13 +1015,8 @@ static int start(nsbox_container *c)
 		r = nsb_set_error(r, "start container: prepare");
 		goto fail_early;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: make pipe");
-		goto fail_early;
-	}
-	rep_r = fds[0];
-	rep_w = fds[1];
-	/* A socket, not a pipe: send(MSG_NOSIGNAL) never raises SIGPIPE in the caller. */
+	/* A socket, not a pipe: send(MSG_NOSIGNAL) never raises SIGPIPE in the
+	 * caller, and the child sends its report pipe over it. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
 		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: make socket pair");
 		goto fail_early;
@@ -983,9 +1032,9 @@ static int start(nsbox_container *c)
 			goto fail_early;
 		}
 	}
-	plan->report_fd = rep_w;
+	plan->report_fd = -1; /* the child makes the report pipe */
 	plan->sync_fd = sync_r;
-	plan->child_close[0] = rep_r;
+	plan->child_close[0] = -1;
 	plan->child_close[1] = sync_w;
 
 	pid = clone_child(plan->clone_flags, c->test_no_clone3, c->start_cgroup_fd,
@@ -994,12 +1043,16 @@ static int start(nsbox_container *c)
 		r = nsb_prefix_error(pid, "start container");
 		goto fail_early;
 	}
-	NSB_CLOSE(rep_w);
 	NSB_CLOSE(sync_r);
 	c->pid = pid;
 	c->pidfd = pidfd;
 	c->reaped = false;
 
+	r = receive_report_fd(sync_w, pidfd, &rep_r);
+	if (r < 0) {
+		kill_and_reap(c);
+		goto fail_early;
+	}
 	r = run_parent_steps(c, pid, pidfd);
 	if (r >= 0 && send(sync_w, &go, 1, MSG_NOSIGNAL) != 1)
 		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: tell the child to go on");
