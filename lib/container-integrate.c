@@ -68,6 +68,7 @@ void nsb_container_integrate_init(nsbox_container *c)
 	c->net.host_nsfd = -1;
 	c->start_cgroup_fd = -1;
 	c->start_n_v1 = 0;
+	c->layer_hold_fd = -1;
 }
 
 static void close_v1_fds(nsbox_container *c)
@@ -472,6 +473,11 @@ static int prepare_layers(nsbox_container *c)
 	/* No mount point: the child stacks the overlay over its own view of /. */
 	if (!(c->start_root = strdup("/")))
 		return nsb_oom();
+	/* Until the container is reaped, its store layers cannot be removed. */
+	r = nsb_ls_hold_layer(&c->layers);
+	if (r < 0 && r != -EBADF)
+		return nsb_prefix_error(r, "start container");
+	c->layer_hold_fd = r;
 	if (c->ephemeral_size != 0) {
 		r = mount_ephemeral(c, &fd);
 		if (r < 0)
@@ -732,6 +738,7 @@ void nsb_container_integrate_undo(nsbox_container *c)
 		NSB_CLOSE(c->root_mount_fd);
 		c->start_root_fd = false;
 	}
+	NSB_CLOSE(c->layer_hold_fd);
 	free(c->start_root);
 	c->start_root = NULL;
 }

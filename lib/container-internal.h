@@ -233,6 +233,8 @@ struct nsbox_container {
 	bool has_layers;
 	bool layers_volatile;
 	struct nsb_layerset_desc layers;
+	int layer_hold_fd;      /* shared flock on the top store layer while the
+				 * container runs (nsb_ls_hold_layer), or -1 */
 	bool has_cgroup;
 	struct nsb_cgroup_desc cgroup;
 	/* The writable layer on a private tmpfs made at start (0: off,

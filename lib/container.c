@@ -129,6 +129,8 @@ static int reap(nsbox_container *c, int options)
 		c->exit_code = 128 + si.si_status;
 	}
 	c->reaped = true;
+	/* Its layers are free to go now. */
+	NSB_CLOSE(c->layer_hold_fd);
 	return 1;
 }
 

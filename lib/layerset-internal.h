@@ -127,6 +127,14 @@ void nsb_layerset_desc_done(struct nsb_layerset_desc *d);
 /* lib/layerset-copy.c (issue 7): nsb_layerset_mount_detached() for a set
  * given by its description (as copied by a container); volatile_upper adds
  * overlay's "volatile" (no sync of the upper layer, not even at unmount). */
+/*
+ * Keep the top store layer of a description from being removed while a
+ * container uses it: a shared flock on its directory, released by closing
+ * the returned fd. Every lower layer below the top already has a child (it
+ * is refused by remove_layer for that), so holding the top holds the chain.
+ * -EBADF when the set is not made of store layers (nothing to hold).
+ */
+int nsb_ls_hold_layer(const struct nsb_layerset_desc *d);
 int nsb_layerset_mount_desc_detached(const struct nsb_layerset_desc *d, bool volatile_upper,
 				     int *out_fd);
 

@@ -1159,6 +1159,51 @@ START_TEST(ephemeral_root_leaves_the_store_untouched)
 }
 END_TEST
 
+/* A layer under a running container cannot be removed: the container's
+ * overlay is in its own mount namespace, so the store learns it from the
+ * container's hold on the top layer; after the container ends it can. */
+START_TEST(layers_in_use_by_a_container_are_not_removed)
+{
+	nsbox_container *c, *k;
+	nsbox_layerset *ls;
+	int in_w, out_r, code = -1, sig = -1;
+	char buf[64];
+
+	NSBT_REQUIRE_ROOT();
+	/* an ephemeral container on the image: the image's top is held */
+	c = ephemeral_box(NSBOX_UNLIMITED);
+	box_sh(c, "echo ready; read x");
+	out_r = start_piped(c, &in_w);
+	ck_assert_int_gt(read(out_r, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "busybox"), -EBUSY);
+	ck_assert_msg(contains(nsbox_last_error(), "a running container uses it"), "%s",
+		      nsbox_last_error());
+	/* a store container on it: its writable layer is held, and the image
+	 * has children */
+	ls = container_layers("held");
+	k = box_new();
+	ck_assert_int_eq(nsbox_container_set_layers(k, ls), 0);
+	nsbox_layerset_free(ls);
+	box_sh(k, "true");
+	ck_assert_msg(nsbox_container_start(k) == 0, "%s", nsbox_last_error());
+	ck_assert_int_eq(nsbox_container_wait(k, &code, &sig), 0);
+	ck_assert_int_eq(code, 0);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "held"), 0);
+	ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "held-init"), 0);
+	nsbox_container_free(k);
+
+	ck_assert_int_eq(write(in_w, "\n", 1), 1);
+	close(in_w);
+	close(out_r);
+	ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
+	ck_assert_int_eq(code, 0);
+	/* reaped: the hold is gone */
+	ck_assert_msg(nsbox_layer_store_remove_layer(store, "busybox") == 0, "%s",
+		      nsbox_last_error());
+	nsbox_container_free(c);
+}
+END_TEST
+
 START_TEST(ephemeral_root_is_limited_in_size)
 {
 	nsbox_container *c;
@@ -1447,6 +1492,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, ephemeral_root_leaves_the_store_untouched);
 	tcase_add_test(tc, ephemeral_root_is_limited_in_size);
+	tcase_add_test(tc, layers_in_use_by_a_container_are_not_removed);
 	tcase_add_test(tc, ephemeral_bad_input);
 	suite_add_tcase(s, tc);
 

@@ -237,8 +237,9 @@ int nsbox_layer_store_parent_chain(nsbox_layer_store *st, const char *id, char *
  * Return: 0 on success; a negative errno otherwise (nothing changed):
  *   -EINVAL  @st is NULL or @id invalid
  *   -ENOENT  no layer @id
- *   -EBUSY   another layer names @id as its parent, or an overlay mount in
- *            the caller's mount namespace uses it
+ *   -EBUSY   another layer names @id as its parent, an overlay mount in
+ *            the caller's mount namespace uses it, or a container started
+ *            by libnsbox on it has not been reaped yet
  *
  * Since: NSBOX_0.1
  */
