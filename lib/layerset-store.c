@@ -874,6 +874,7 @@ NSB_EXPORT int nsbox_layer_store_remove_layer(nsbox_layer_store *st, const char 
 {
 	char shortname[NSB_LS_SHORT_LEN + 1], child[NSB_LS_IDBUF], rnd[NSB_LS_SHORT_LEN + 1];
 	char tmp[64], lp[NSB_LS_SHORT_LEN + 4];
+	nsb_autoclose int lfd = -EBADF;
 	int r;
 
 	NSB_CHECK_ARG(st);
@@ -906,17 +907,14 @@ NSB_EXPORT int nsbox_layer_store_remove_layer(nsbox_layer_store *st, const char 
 		nsb_ls_unlock(st);
 		return nsb_set_error_msg(-EBUSY, "remove layer %s: an overlay mount uses it", id);
 	}
-	{
-		/* Users that the mount table cannot show (a container's overlay
-		 * lives in its own mount namespace) hold a shared flock on the
-		 * layer directory: see nsb_ls_hold_layer(). */
-		nsb_autoclose int lfd = openat(st->dfd, id,
-					       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
-			nsb_ls_unlock(st);
-			return nsb_set_error_msg(-EBUSY, "remove layer %s: a running container uses it",
-						 id);
-		}
+	/* Users that the mount table cannot show (a container's overlay lives
+	 * in its own mount namespace) hold a shared flock on the layer
+	 * directory (nsb_ls_hold_layer()). Kept exclusive until the layer is
+	 * gone, so no container can take it meanwhile. */
+	lfd = openat(st->dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (lfd >= 0 && flock(lfd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		nsb_ls_unlock(st);
+		return nsb_set_error_msg(-EBUSY, "remove layer %s: a running container uses it", id);
 	}
 	/* Disappear at once (rename), then delete at leisure. */
 	snprintf(tmp, sizeof(tmp), NSB_LS_TMP_PREFIX "rm-%s", rnd);
