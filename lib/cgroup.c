@@ -1338,12 +1338,25 @@ static int parse_list(const char *s, unsigned (*ranges)[2], size_t max, size_t *
 	return 0;
 }
 
-static bool in_ranges(unsigned v, unsigned (*r)[2], size_t n)
+/*
+ * The first number of [lo, hi] that no range of r covers, or -1 when r
+ * covers all of it: by jumps over covering ranges, never number by number
+ * (a hostile "0-1048576" must not cost a million steps per range).
+ */
+static long first_uncovered(unsigned lo, unsigned hi, unsigned (*r)[2], size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v >= r[i][0] && v <= r[i][1])
-			return true;
-	return false;
+	unsigned long v = lo;
+
+	while (v <= hi) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (v >= r[i][0] && v <= r[i][1])
+				break;
+		if (i == n)
+			return (long)v;
+		v = (unsigned long)r[i][1] + 1;
+	}
+	return -1;
 }
 
 /* What the group may use: its parent's effective set, else the machine's online set. */
@@ -1399,17 +1412,18 @@ static int set_cpuset(nsbox_cgroup *cg, bool cpus, const char *list)
 					 what, cg->name, list);
 	if (allowed_set(h, cpus, &allowed) == 0 &&
 	    parse_list(allowed, have, NSB_ARRAY_SIZE(have), &nh) == 0) {
-		for (size_t i = 0; i < nw; i++)
-			for (unsigned v = want[i][0]; v <= want[i][1]; v++)
-				if (!in_ranges(v, have, nh)) {
-					allowed[strcspn(allowed, "\n")] = '\0';
-					return nsb_set_error_msg(
-						-EINVAL,
-						"%s of cgroup %s: %s %u is outside the %s this group "
-						"may use (%s)",
-						what, cg->name, cpus ? "cpu" : "memory node", v,
-						cpus ? "cpus" : "memory nodes", allowed);
-				}
+		for (size_t i = 0; i < nw; i++) {
+			long v = first_uncovered(want[i][0], want[i][1], have, nh);
+			if (v >= 0) {
+				allowed[strcspn(allowed, "\n")] = '\0';
+				return nsb_set_error_msg(
+					-EINVAL,
+					"%s of cgroup %s: %s %ld is outside the %s this group "
+					"may use (%s)",
+					what, cg->name, cpus ? "cpu" : "memory node", v,
+					cpus ? "cpus" : "memory nodes", allowed);
+			}
+		}
 	}
 	return cgroup_write(cg, h, cpus ? "cpuset.cpus" : "cpuset.mems", list);
 }

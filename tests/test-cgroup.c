@@ -529,6 +529,15 @@ START_TEST(v1_limits_read_back)
 	ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "outside"));
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "0-1,900"), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "zero"), -EINVAL);
+	{
+		/* Hostile: 200 huge ranges are refused at once (not number by number). */
+		char big[200 * 12 + 1] = "";
+		for (int i = 0; i < 200; i++)
+			strcat(big, i ? ",0-1048576" : "0-1048576");
+		ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, big), -EINVAL);
+		ck_assert_msg(strstr(nsbox_last_error(), "is outside the cpus") != NULL, "%s",
+			      nsbox_last_error());
+	}
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "1-0"), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, ""), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_mems(cg, "77"), -EINVAL);
