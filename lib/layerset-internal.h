@@ -74,8 +74,8 @@ static inline bool nsb_ls_is_whiteout(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == 0;
 }
 /* Open the directory @rel beneath @root_dfd without crossing any symlink or
- * leaving @root_dfd (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS); with
- * create, make missing directories (0755, root-owned). "" is the root itself. */
+ * leaving @root_dfd (one openat(O_NOFOLLOW) per component); with create,
+ * make missing directories (0755, root-owned). "" is the root itself. */
 int nsb_ls_open_dir_beneath(int root_dfd, const char *rel, bool create, int *out_fd);
 
 /* ---- layerset-tar.c ---- */

@@ -925,8 +925,11 @@ NSB_EXPORT int nsbox_layer_store_remove_layer(nsbox_layer_store *st, const char 
 	}
 	snprintf(lp, sizeof(lp), "l/%s", shortname);
 	(void)unlinkat(st->dfd, lp, 0);
-	r = nsb_rm_rf_at(st->dfd, tmp);
+	/* Delete outside the store lock (a big layer takes a while): lfd,
+	 * the renamed directory, is still held exclusive, as builders hold
+	 * theirs, so a repair by another opener leaves it to us. */
 	nsb_ls_unlock(st);
+	r = nsb_rm_rf_at(st->dfd, tmp);
 	if (r < 0)
 		return nsb_set_error(r, "remove layer %s: delete %s/%s", id, st->path, tmp);
 	return 0;
