@@ -67,6 +67,12 @@ static int fs_fail(int r, int fsfd, const char *fmt, const char *arg)
 
 static int lowerdir_plus_state; /* 0 unknown, 1 yes, -1 no */
 
+static void note_lowerdir_plus(int state)
+{
+	__atomic_store_n(&lowerdir_plus_state, state, __ATOMIC_RELAXED);
+}
+
+/* Asks the kernel once per process, for the callers that choose a method. */
 static bool have_lowerdir_plus(void)
 {
 	int s = __atomic_load_n(&lowerdir_plus_state, __ATOMIC_RELAXED);
@@ -81,7 +87,7 @@ static bool have_lowerdir_plus(void)
 		} else if (fd == -EPERM) {
 			return true; /* cannot tell; the real attempt will say EPERM */
 		}
-		__atomic_store_n(&lowerdir_plus_state, s, __ATOMIC_RELAXED);
+		note_lowerdir_plus(s);
 	}
 	return s > 0;
 }
@@ -137,8 +143,25 @@ static int make_detached(const nsbox_layerset *ls, const char *what, bool volati
 				     what);
 	for (size_t i = ls->n_lowers; i-- > 0;) {
 		r = nsb_sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", ls->lowers[i], 0);
+		if (r == -EINVAL && i + 1 == ls->n_lowers) {
+			/* The first layer: no probe beforehand (it costs an fs
+			 * context), the answer is here. */
+			char log[512];
+			fs_log(fsfd, log, sizeof(log));
+			if (strstr(log, "nknown parameter")) {
+				note_lowerdir_plus(-1);
+				return nsb_set_error_msg(-EOPNOTSUPP,
+							 "%s: the kernel has no overlay lowerdir+ "
+							 "(Linux 6.8 or later needed)",
+							 what);
+			}
+			return log[0] ? nsb_set_error(r, "%s %s %s", what, ls->lowers[i], log)
+				      : nsb_set_error(r, "%s %s", what, ls->lowers[i]);
+		}
 		if (r < 0)
 			return fs_fail(r, fsfd, what, ls->lowers[i]);
+		if (i + 1 == ls->n_lowers)
+			note_lowerdir_plus(1);
 	}
 	if (ls->upper) {
 		r = nsb_sys_fsconfig(fsfd, FSCONFIG_SET_STRING, "upperdir", ls->upper, 0);
@@ -183,7 +206,7 @@ int nsb_ls_mount_detached_opts(const nsbox_layerset *ls, bool volatile_upper, in
 	r = count_check(ls, "build detached overlay");
 	if (r < 0)
 		return r;
-	if (!have_lowerdir_plus())
+	if (__atomic_load_n(&lowerdir_plus_state, __ATOMIC_RELAXED) < 0)
 		return nsb_set_error_msg(-EOPNOTSUPP,
 					 "build detached overlay: the kernel has no overlay "
 					 "lowerdir+ (Linux 6.8 or later needed)");
