@@ -577,7 +577,15 @@ void nsb_container_child_main(const struct nsb_plan *p)
 			child_fail(NSB_STEP_ROOT, errno, -1);
 		/* A layered root's p->root is "/": the overlay is stacked over the
 		 * container's own view of /, then pivot_root'ed to (see
-		 * container-integrate.c). */
+		 * container-integrate.c). Its ephemeral tmpfs is first hung on
+		 * the old root's /proc (there: the overlay's paths name it), not
+		 * stacked on / (the unmount of the old root would then take the
+		 * top of that stack, the tmpfs, and leave the old root), so that
+		 * the old root's unmount below takes it along. */
+		if (p->scratch_mount_fd >= 0 &&
+		    syscall(SYS_move_mount, p->scratch_mount_fd, "", AT_FDCWD, "/proc",
+			    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			child_fail(NSB_STEP_ROOT, errno, -1);
 		if (syscall(SYS_move_mount, tree, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			child_fail(NSB_STEP_ROOT, errno, -1);
 		rootfd = tree; /* now the attached root mount */

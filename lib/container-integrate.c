@@ -67,6 +67,7 @@ void nsb_container_integrate_init(nsbox_container *c)
 	c->cgroup.v2 = -1;
 	c->net.host_nsfd = -1;
 	c->start_cgroup_fd = -1;
+	c->start_scratch_fd = -1;
 	c->start_n_v1 = 0;
 	c->layer_hold_fd = -1;
 }
@@ -361,9 +362,14 @@ static int mkdir_parents_at(int dfd, const char *path)
  * The ephemeral writable layer: a tmpfs made as a detached mount (never in
  * any mount table), with upper/, work/ and, for the added files, init/
  * (the top lower). overlayfs is given them as /proc/self/fd/<N>/... and
- * keeps its own private references to the tmpfs, so the fd is closed as
- * soon as the overlay exists: the tmpfs then lives exactly as long as the
- * overlay, i.e. as the container's mount namespace.
+ * keeps its own private references to the tmpfs: the tmpfs lives exactly as
+ * long as the overlay, i.e. as the container's mount namespace. The mount
+ * fd is not closed here: closing a detached mount unmounts it, and every
+ * unmount waits for an RCU grace period (about 0.1 ms). The child instead
+ * attaches the tmpfs on the old root's /proc in its own mount namespace,
+ * before the overlay goes over /, so it goes with the old root in the one
+ * umount2(MNT_DETACH) the pivot_root needs anyway; the parent's copy is
+ * closed after the start.
  */
 static int mount_ephemeral(nsbox_container *c, int *out_fd)
 {
@@ -439,7 +445,9 @@ static int mount_ephemeral(nsbox_container *c, int *out_fd)
 	free(lowers);
 	if (r < 0)
 		return nsb_prefix_error(r, "start container: ephemeral layer");
-	return 0; /* mfd closed here: the overlay holds the tmpfs */
+	/* Kept open for the child, which stacks it under the overlay (below). */
+	c->start_scratch_fd = NSB_STEAL_FD(mfd);
+	return 0;
 }
 
 static int prepare_layers(nsbox_container *c)
@@ -708,6 +716,7 @@ int nsb_container_integrate_parent(nsbox_container *c, pid_t pid)
 void nsb_container_integrate_done(nsbox_container *c)
 {
 	NSB_CLOSE(c->start_cgroup_fd);
+	NSB_CLOSE(c->start_scratch_fd); /* attached in the container by now */
 	close_v1_fds(c);
 	nsbox_netlink_free(c->start_host_nl);
 	c->start_host_nl = NULL;
@@ -733,6 +742,7 @@ void nsb_container_integrate_undo(nsbox_container *c)
 	nsbox_netlink_free(c->start_host_nl);
 	c->start_host_nl = NULL;
 	NSB_CLOSE(c->start_cgroup_fd);
+	NSB_CLOSE(c->start_scratch_fd);
 	close_v1_fds(c);
 	if (c->start_root_fd) {
 		NSB_CLOSE(c->root_mount_fd);

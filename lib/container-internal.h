@@ -143,6 +143,10 @@ struct nsb_plan {
 	const char *root;     /* host path of the root dir (also the mount point) */
 	int root_mount_fd;    /* -1, or a detached mount (fsmount/open_tree) to
 			       * attach on root instead of cloning root (issue 7) */
+	int scratch_mount_fd; /* -1, or the ephemeral layer's detached tmpfs: the
+			       * child stacks it under the root mount, so it is
+			       * unmounted with the old root (see
+			       * container-integrate.c) */
 	bool root_readonly;
 	struct nsb_op *ops;
 	size_t nops;
@@ -255,6 +259,7 @@ struct nsbox_container {
 	/* ... and what one start made (undone if it fails) */
 	char *start_root;       /* "/" for a layered root (see container-integrate.c), or NULL */
 	bool start_root_fd;     /* root_mount_fd was made by this start (layers) */
+	int start_scratch_fd;   /* the ephemeral layer's tmpfs mount, or -1 */
 	int start_cgroup_fd;    /* v2 group for CLONE_INTO_CGROUP, or -1 */
 	int start_v1_fd[CG_MAX_HIER]; /* "tasks" of each v1 group, the child joins */
 	size_t start_n_v1;

@@ -472,6 +472,7 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	p->report_fd = p->sync_fd = -1;
 	p->child_close[0] = p->child_close[1] = -1;
 	p->root_mount_fd = -1;
+	p->scratch_mount_fd = -1;
 	p->enter_pidfd = p->enter_root_fd = p->enter_cwd_fd = -1;
 	for (int i = 0; i < 8; i++)
 		p->enter_nsfd[i] = -1;
@@ -563,6 +564,7 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 			goto oom;
 		p->root_readonly = c->root_readonly;
 		p->root_mount_fd = c->root_mount_fd;
+		p->scratch_mount_fd = c->start_scratch_fd;
 		if (c->default_mounts && (r = add_default_mounts(p, &cap, c)) < 0)
 			goto fail;
 	}
