@@ -672,6 +672,10 @@ void nsb_container_enter_child_main(const struct nsb_plan *p)
 	for (int i = 0; i < 2; i++)
 		if (p->child_close[i] >= 0)
 			syscall(SYS_close, p->child_close[i]);
+	if (child_report_fd < 0 && p->sync_fd >= 0) {
+		make_report_pipe(p);
+		syscall(SYS_close, p->sync_fd); /* no "go on" for a helper */
+	}
 	old_umask = (mode_t)syscall(SYS_umask, 0);
 	syscall(SYS_umask, old_umask);
 

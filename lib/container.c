@@ -945,7 +945,7 @@ static pid_t clone_child(int flags, bool no_clone3, int cgroup_fd, bool *joined,
  * cannot be told by EOF on the socket (a fork by another thread of the
  * caller may hold a copy of the child's end).
  */
-static int receive_report_fd(int sock, int pidfd, int *out)
+static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -964,12 +964,13 @@ static int receive_report_fd(int sock, int pidfd, int *out)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
-			return nsb_set_error(NSB_NEG_ERRNO(), "start container: wait for the child");
+			return nsb_set_error(NSB_NEG_ERRNO(), "%s: wait for the child", what);
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents)
-			return nsb_set_error_msg(-ECHILD, "start container: the child ended before "
-							  "it could report (out of fds or memory?)");
+			return nsb_set_error_msg(-ECHILD, "%s: the child ended before it could "
+							  "report (out of fds or memory?)",
+						 what);
 	}
 	iov.iov_base = &b;
 	iov.iov_len = 1;
@@ -981,12 +982,13 @@ static int receive_report_fd(int sock, int pidfd, int *out)
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return nsb_set_error(NSB_NEG_ERRNO(), "start container: receive the child's report pipe");
+		return nsb_set_error(NSB_NEG_ERRNO(), "%s: receive the child's report pipe", what);
 	cm = CMSG_FIRSTHDR(&msg);
 	if (n != 1 || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
 	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
-		return nsb_set_error_msg(-ECHILD, "start container: the child ended before it "
-						  "could report (out of fds or memory?)");
+		return nsb_set_error_msg(-ECHILD, "%s: the child ended before it could report "
+						  "(out of fds or memory?)",
+					 what);
 	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	*out = fd;
 	return 0;
@@ -1050,7 +1052,7 @@ static int start(nsbox_container *c)
 	c->pidfd = pidfd;
 	c->reaped = false;
 
-	r = receive_report_fd(sync_w, pidfd, &rep_r);
+	r = receive_report_fd(sync_w, pidfd, "start container", &rep_r);
 	if (r < 0) {
 		kill_and_reap(c);
 		goto fail_early;
@@ -1215,9 +1217,10 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 		 int *out_signal)
 {
 	struct nsb_plan *plan = NULL;
-	nsb_autoclose int rep_r = -EBADF, rep_w = -EBADF;
+	nsb_autoclose int rep_r = -EBADF, sync_r = -EBADF, sync_w = -EBADF;
+	nsb_autoclose int helper_pidfd = -EBADF;
 	struct nsb_report err_rep, status_rep;
-	int fds[2], r, status, flags = 0, helper_pidfd = -1;
+	int fds[2], r, status, flags = 0;
 	pid_t helper;
 	bool joined;
 	char path[64];
@@ -1283,14 +1286,18 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 		r = nsb_set_error(r, "enter pid %d", (int)pid);
 		goto out;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		r = nsb_set_error(NSB_NEG_ERRNO(), "enter pid %d: make pipe", (int)pid);
+	/* As at start: the helper makes its report pipe and sends the read end
+	 * over this socket, so that a fork by another thread of the caller
+	 * never holds the write end (read_reports would wait for it forever). */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+		r = nsb_set_error(NSB_NEG_ERRNO(), "enter pid %d: make socket pair", (int)pid);
 		goto out;
 	}
-	rep_r = fds[0];
-	rep_w = fds[1];
-	plan->report_fd = rep_w;
-	plan->child_close[0] = rep_r;
+	sync_r = fds[0];
+	sync_w = fds[1];
+	plan->report_fd = -1;
+	plan->sync_fd = sync_r;
+	plan->child_close[0] = sync_w;
 
 	helper = clone_child(0, c->test_no_clone3, -1, &joined, &helper_pidfd, plan,
 			     nsb_container_enter_child_main);
@@ -1298,8 +1305,19 @@ static int enter(nsbox_container *c, int pidfd, pid_t pid, uint32_t ns, int *out
 		r = nsb_prefix_error(helper, "enter pid %d", (int)pid);
 		goto out;
 	}
-	NSB_CLOSE(helper_pidfd);
-	NSB_CLOSE(rep_w);
+	NSB_CLOSE(sync_r);
+	snprintf(path, sizeof(path), "enter pid %d", (int)pid);
+	r = receive_report_fd(sync_w, helper_pidfd, path, &rep_r);
+	if (r < 0) {
+		if (helper_pidfd >= 0)
+			(void)nsb_sys_pidfd_send_signal(helper_pidfd, SIGKILL, 0);
+		else
+			(void)kill(helper, SIGKILL);
+		while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+			;
+		goto out;
+	}
+	NSB_CLOSE(sync_w);
 	r = read_reports(rep_r, &err_rep, &status_rep);
 	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
 		;
