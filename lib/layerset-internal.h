@@ -18,6 +18,8 @@
 /* Room for any layer id or directory entry name (NAME_MAX), NUL included. */
 #define NSB_LS_IDBUF 272
 #define NSB_LS_TMP_PREFIX ".tmp-"
+/* Present while the l/ links are being changed (see layerset-store.c). */
+#define NSB_LS_DIRTY ".changing"
 #define NSB_OVL_OPAQUE_XATTR "trusted.overlay.opaque"
 
 struct nsbox_layer_store {
@@ -137,5 +139,9 @@ void nsb_layerset_desc_done(struct nsb_layerset_desc *d);
 int nsb_ls_hold_layer(const struct nsb_layerset_desc *d);
 int nsb_layerset_mount_desc_detached(const struct nsb_layerset_desc *d, bool volatile_upper,
 				     int *out_fd);
+
+/* Mark the store's links "in change" (under the exclusive lock) and clear it. */
+int nsb_ls_mark_dirty(nsbox_layer_store *st);
+void nsb_ls_mark_clean(nsbox_layer_store *st);
 
 #endif /* NSB_LAYERSET_INTERNAL_H */

@@ -268,13 +268,67 @@ static int pack_strv(char *const *v, char ***out)
 /* ---- open and repair ---- */
 
 /*
- * What a crash can leave: dangling l/ links, missing or wrong ones, and
- * temporary layers nobody builds any more. With fix false nothing changes
- * and the return value says whether anything needs fixing (1) or not (0),
- * so a healthy store is checked under the shared lock; with fix true it is
- * repaired (under the exclusive lock).
+ * The links of l/ change only inside the two short critical sections under
+ * the exclusive store lock (a new layer renamed in and linked, a removed
+ * one renamed away and unlinked). Each marks the store "in change" first
+ * (NSB_LS_DIRTY, an empty file) and clears the mark when the links agree
+ * again, so only a crash inside one of them leaves links to repair: an
+ * open checks the mark, not every link. Without it, opening a store of 500
+ * layers read every layer's link (about 5.5 ms) on each open.
  */
-static int repair(nsbox_layer_store *st, bool fix)
+int nsb_ls_mark_dirty(nsbox_layer_store *st)
+{
+	int fd = openat(st->dfd, NSB_LS_DIRTY, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return NSB_NEG_ERRNO();
+	(void)close(fd);
+	return 0;
+}
+
+void nsb_ls_mark_clean(nsbox_layer_store *st)
+{
+	(void)unlinkat(st->dfd, NSB_LS_DIRTY, 0);
+}
+
+/*
+ * Whether the store needs a repair: a change was cut short (the mark is
+ * there), or a temporary layer is left that no live builder holds. Reads
+ * the store's directory names, nothing per layer.
+ */
+static int needs_repair(nsbox_layer_store *st)
+{
+	nsb_autoclosedir DIR *d = NULL;
+	struct dirent *de;
+	int fd;
+
+	if (faccessat(st->dfd, NSB_LS_DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	fd = openat(st->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		int r = NSB_NEG_ERRNO();
+		if (fd >= 0)
+			close(fd);
+		return nsb_set_error(r, "read %s", st->path);
+	}
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, NSB_LS_TMP_PREFIX, strlen(NSB_LS_TMP_PREFIX)) == 0) {
+			nsb_autoclose int tfd = openat(st->dfd, de->d_name,
+						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							       O_CLOEXEC);
+			if (tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * What a crash can leave: dangling l/ links, missing or wrong ones, and
+ * temporary layers nobody builds any more. Repaired under the exclusive
+ * lock, when needs_repair() found a reason.
+ */
+static int repair(nsbox_layer_store *st)
 {
 	nsb_autoclosedir DIR *d = NULL;
 	nsb_autoclose int ldfd = -EBADF;
@@ -298,8 +352,6 @@ static int repair(nsbox_layer_store *st, bool fix)
 		if (de->d_name[0] == '.')
 			continue;
 		if (short_to_id(st, de->d_name, id) < 0 || !layer_exists(st, id)) {
-			if (!fix)
-				return 1;
 			(void)unlinkat(ldfd, de->d_name, 0);
 		}
 	}
@@ -324,8 +376,6 @@ static int repair(nsbox_layer_store *st, bool fix)
 							       O_CLOEXEC);
 			/* Held by a live builder: leave it alone. */
 			if (tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0) {
-				if (!fix)
-					return 1;
 				(void)nsb_rm_rf_at(st->dfd, de->d_name);
 			}
 			continue;
@@ -342,8 +392,6 @@ static int repair(nsbox_layer_store *st, bool fix)
 			if (strcmp(have, want) == 0)
 				continue;
 		}
-		if (!fix)
-			return 1;
 		(void)unlinkat(st->dfd, lp, 0);
 		if (symlinkat(want, st->dfd, lp) < 0)
 			return nsb_set_error(NSB_NEG_ERRNO(), "repair link %s/%s", st->path, lp);
@@ -395,19 +443,22 @@ NSB_EXPORT int nsbox_layer_store_open(nsbox_layer_store **out, const char *path,
 
 	if (mkdirat(st->dfd, "l", 0700) < 0 && errno != EEXIST)
 		return nsb_set_error(NSB_NEG_ERRNO(), "create %s/l", st->path);
-	/* Check under the shared lock; repair under the exclusive one only
-	 * when something needs it (another process may have fixed it meanwhile:
-	 * the repair pass checks again). */
+	/* Check for a reason under the shared lock (the change mark, a
+	 * temporary layer nobody holds); repair under the exclusive one only
+	 * then (another process may have fixed it meanwhile: the repair pass
+	 * looks again). */
 	r = nsb_ls_lock(st, LOCK_SH);
 	if (r < 0)
 		return r;
-	r = repair(st, false);
+	r = needs_repair(st);
 	nsb_ls_unlock(st);
 	if (r > 0) {
 		r = nsb_ls_lock(st, LOCK_EX);
 		if (r < 0)
 			return r;
-		r = repair(st, true);
+		r = repair(st);
+		if (r >= 0)
+			nsb_ls_mark_clean(st);
 		nsb_ls_unlock(st);
 	}
 	if (r < 0)
@@ -617,9 +668,15 @@ static int newlayer_finish(nsbox_layer_store *st, const char *what, struct newla
 		r = nsb_set_error(r, "%s: write the layer files of %s", what, nl->id);
 		goto fail_locked;
 	}
+	r = nsb_ls_mark_dirty(st);
+	if (r < 0) {
+		r = nsb_set_error(r, "%s: mark %s in change", what, st->path);
+		goto fail_locked;
+	}
 	if (renameat2(st->dfd, nl->tmp, st->dfd, nl->id, RENAME_NOREPLACE) < 0) {
 		r = nsb_set_error(NSB_NEG_ERRNO(), "%s: rename %s/%s to %s", what, st->path,
 				  nl->tmp, nl->id);
+		nsb_ls_mark_clean(st);
 		goto fail_locked;
 	}
 	nl->tmp[0] = '\0';
@@ -627,8 +684,10 @@ static int newlayer_finish(nsbox_layer_store *st, const char *what, struct newla
 	if (symlinkat(target, st->dfd, lp) < 0) {
 		r = nsb_set_error(NSB_NEG_ERRNO(), "%s: create %s/%s", what, st->path, lp);
 		(void)nsb_rm_rf_at(st->dfd, nl->id);
+		nsb_ls_mark_clean(st);
 		goto fail_locked;
 	}
+	nsb_ls_mark_clean(st);
 	nsb_ls_unlock(st);
 	if (out_id)
 		*out_id = NSB_STEAL_PTR(nl->id);
@@ -918,13 +977,20 @@ NSB_EXPORT int nsbox_layer_store_remove_layer(nsbox_layer_store *st, const char 
 	}
 	/* Disappear at once (rename), then delete at leisure. */
 	snprintf(tmp, sizeof(tmp), NSB_LS_TMP_PREFIX "rm-%s", rnd);
+	r = nsb_ls_mark_dirty(st);
+	if (r < 0) {
+		nsb_ls_unlock(st);
+		return nsb_set_error(r, "remove layer %s: mark %s in change", id, st->path);
+	}
 	if (renameat(st->dfd, id, st->dfd, tmp) < 0) {
 		r = NSB_NEG_ERRNO();
+		nsb_ls_mark_clean(st);
 		nsb_ls_unlock(st);
 		return nsb_set_error(r, "remove layer %s", id);
 	}
 	snprintf(lp, sizeof(lp), "l/%s", shortname);
 	(void)unlinkat(st->dfd, lp, 0);
+	nsb_ls_mark_clean(st);
 	/* Delete outside the store lock (a big layer takes a while): lfd,
 	 * the renamed directory, is still held exclusive, as builders hold
 	 * theirs, so a repair by another opener leaves it to us. */
