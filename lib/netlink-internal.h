@@ -94,8 +94,12 @@ enum { NSB_NL_NS_NONE, NSB_NL_NS_FD, NSB_NL_NS_PID };
 int nsb_nl_link_get(nsbox_netlink *nl, const char *name, struct nsb_nl_link *out);
 /* The index of link name (> 0), or -ENODEV...; sets "find link <name>: ..." */
 int nsb_nl_link_index(nsbox_netlink *nl, const char *name);
+/* A veth pair, its peer in the namespace (ns_kind, ns_val); with master
+ * non-NULL, name joins it as a port; flags are NSBOX_NETLINK_VETH_* (checked
+ * by the caller). One RTM_NEWLINK, which the kernel undoes whole; the peer's
+ * "up" is a second request (the pair is deleted again if that fails). */
 int nsb_nl_link_add_veth(nsbox_netlink *nl, const char *name, const char *peer, int ns_kind,
-			 int ns_val);
+			 int ns_val, const char *master, uint32_t flags);
 int nsb_nl_link_add_bridge(nsbox_netlink *nl, const char *name);
 /* master NULL: detach. */
 int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *master);

@@ -8,6 +8,7 @@
  * window between a lookup and the change.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
@@ -21,6 +22,7 @@
 #include "error.h"
 #include "macro.h"
 #include "netlink-internal.h"
+#include "system.h"
 
 static struct ifinfomsg *put_ifi(struct nlmsghdr *nlh)
 {
@@ -144,25 +146,35 @@ int nsb_nl_link_get(nsbox_netlink *nl, const char *name, struct nsb_nl_link *out
 	return 0;
 }
 
+/*
+ * The fast path to an index: SIOCGIFINDEX on the rtnetlink socket itself.
+ * Netlink sockets pass interface ioctls on to the device layer of the
+ * socket's own namespace, so this answers for the handle's namespace with
+ * one syscall and no message to build or parse. Returns the index or a
+ * negative errno (-ENODEV: no such link); sets no message.
+ */
+static int index_ioctl(const nsbox_netlink *nl, const char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+	if (ioctl(mnl_socket_get_fd(nl->sock), SIOCGIFINDEX, &ifr) < 0)
+		return NSB_NEG_ERRNO();
+	return ifr.ifr_ifindex > 0 ? ifr.ifr_ifindex : -ENODEV;
+}
+
 int nsb_nl_link_index(nsbox_netlink *nl, const char *name)
 {
 	struct nsb_nl_link l;
-	struct ifreq ifr;
 	int r;
 
-	/*
-	 * The fast path: SIOCGIFINDEX on the rtnetlink socket itself. Netlink
-	 * sockets pass interface ioctls on to the device layer of the
-	 * socket's own namespace, so this answers for the handle's namespace
-	 * with one syscall and no message to build or parse. Should a kernel
-	 * refuse the ioctl, ask with RTM_GETLINK.
-	 */
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
-	if (ioctl(mnl_socket_get_fd(nl->sock), SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex > 0)
-		return ifr.ifr_ifindex;
+	/* Should a kernel refuse the ioctl, ask with RTM_GETLINK. */
+	r = index_ioctl(nl, name);
+	if (r > 0)
+		return r;
 	nl->ext[0] = '\0';
-	if (errno == ENODEV)
+	if (r == -ENODEV)
 		return nsb_nl_fail(nl, -ENODEV, "find link %s", name);
 	r = nsb_nl_link_get(nl, name, &l);
 	if (r < 0)
@@ -190,26 +202,130 @@ static void describe_ns(char *buf, size_t len, int ns_kind, int ns_val)
 		buf[0] = '\0';
 }
 
-int nsb_nl_link_add_veth(nsbox_netlink *nl, const char *name, const char *peer, int ns_kind,
-			 int ns_val)
+/* "add veth NAME peer PEER[ in WHERE][ on bridge MASTER]", for messages. */
+static void describe_veth(char *buf, size_t len, const char *name, const char *peer, int ns_kind,
+			  int ns_val, const char *master)
 {
-	struct nlmsghdr *nlh = nsb_nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct nlattr *linkinfo, *data, *peerinfo;
 	char where[64];
+
+	describe_ns(where, sizeof(where), ns_kind, ns_val);
+	(void)snprintf(buf, len, "add veth %s peer %s%s%s%s%s", name, peer, where[0] ? " in " : "",
+		       where, master ? " on bridge " : "", master ? master : "");
+}
+
+/*
+ * The kernel refuses a master that takes no ports with -EOPNOTSUPP and no
+ * text. Only then is the master's kind worth a lookup, to say so: true (and
+ * its kind in kind[32]) when it is not a bridge. The lookup is a request of
+ * its own; the kernel's text of the refusal is kept in nl->ext.
+ */
+static bool master_not_bridge(nsbox_netlink *nl, const char *master, char kind[32])
+{
+	struct nsb_nl_link m = {.index = 0};
+	char ext[sizeof(nl->ext)];
+	bool not_bridge;
+
+	memcpy(ext, nl->ext, sizeof(ext));
+	not_bridge = nsb_nl_link_get(nl, master, &m) >= 0 && strcmp(m.kind, "bridge") != 0;
+	memcpy(nl->ext, ext, sizeof(ext));
+	if (not_bridge)
+		(void)snprintf(kind, 32, "%s", m.kind[0] ? m.kind : "none");
+	return not_bridge;
+}
+
+/* A veth request failed with r: the message, saying what the kernel does not. */
+static int veth_fail(nsbox_netlink *nl, int r, const char *name, const char *peer, int ns_kind,
+		     int ns_val, const char *master)
+{
+	char what[160], kind[32];
+
+	describe_veth(what, sizeof(what), name, peer, ns_kind, ns_val, master);
+	if (r == -EOPNOTSUPP && master && master_not_bridge(nl, master, kind))
+		return nsb_set_error_msg(-EOPNOTSUPP, "%s: %s is not a bridge (kind \"%s\")", what,
+					 master, kind);
+	/* The kernel names neither end when one is taken: find out which. */
+	if (r == -EEXIST) {
+		bool same_ns = ns_kind == NSB_NL_NS_NONE;
+
+		if (same_ns && strcmp(name, peer) == 0)
+			return nsb_nl_fail(nl, r, "%s: both ends have the same name", what);
+		if (index_ioctl(nl, name) > 0)
+			return nsb_nl_fail(nl, r, "%s: a link named %s already exists", what, name);
+		if (!same_ns || index_ioctl(nl, peer) > 0)
+			return nsb_nl_fail(nl, r, "%s: a link named %s already exists%s", what,
+					   peer, same_ns ? "" : " there");
+	}
+	return nsb_nl_fail(nl, r, "%s", what);
+}
+
+/*
+ * Bring a new peer up. The kernel cannot do it in the request that creates
+ * the pair: veth configures the peer before the two ends are joined, and
+ * refuses to open an end that has no partner yet (-ENOTCONN). So this is a
+ * second request, in the peer's namespace: on this handle, or on a
+ * short-lived handle opened there. Sets the message.
+ */
+static int peer_up(nsbox_netlink *nl, const char *peer, int ns_kind, int ns_val)
+{
+	nsbox_netlink *there = NULL;
 	int r;
 
-	put_ifi(nlh);
+	if (ns_kind == NSB_NL_NS_NONE)
+		return nsb_nl_link_set_updown(nl, peer, true);
+	if (ns_kind == NSB_NL_NS_PID) {
+		nsb_autoclose int pidfd = nsb_sys_pidfd_open((pid_t)ns_val, 0);
+
+		if (pidfd < 0)
+			return nsb_set_error(pidfd, "open netns of pid %d", ns_val);
+		r = nsb_nl_open(&there, pidfd, CLONE_NEWNET);
+	} else {
+		r = nsb_nl_open(&there, ns_val, CLONE_NEWNET);
+	}
+	if (r < 0)
+		return r;
+	r = nsb_nl_link_set_updown(there, peer, true);
+	nsbox_netlink_free(there);
+	return r;
+}
+
+int nsb_nl_link_add_veth(nsbox_netlink *nl, const char *name, const char *peer, int ns_kind,
+			 int ns_val, const char *master, uint32_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct nlattr *linkinfo, *data, *peerinfo;
+	int master_idx = 0, r;
+
+	/* The bridge by index, from the ioctl; the kernel checks it again
+	 * under its lock (a bridge gone meanwhile is -EINVAL from there). */
+	if (master) {
+		master_idx = nsb_nl_link_index(nl, master);
+		if (master_idx < 0) {
+			char what[160];
+
+			describe_veth(what, sizeof(what), name, peer, ns_kind, ns_val, master);
+			return nsb_prefix_error(master_idx, "%s", what);
+		}
+	}
+
+	nlh = nsb_nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	ifi = put_ifi(nlh);
+	/* rtnl_newlink_create() applies these flags to the new link once both
+	 * ends exist, then IFLA_MASTER; if either fails, it unregisters the
+	 * pair again. */
+	if (flags & NSBOX_NETLINK_VETH_UP)
+		ifi->ifi_change = ifi->ifi_flags = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_idx);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	peerinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	/* The peer's own ifinfomsg, then its attributes, namespace included:
-	 * the kernel creates it straight in that namespace. */
-	{
-		struct ifinfomsg *pifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifi));
-		pifi->ifi_family = AF_UNSPEC;
-	}
+	/* The peer's own ifinfomsg (no flags: see peer_up()), then its
+	 * attributes, namespace included: the kernel creates it straight in
+	 * that namespace. */
+	put_ifi(nlh);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	put_netns(nlh, ns_kind, ns_val);
 	mnl_attr_nest_end(nlh, peerinfo);
@@ -217,10 +333,21 @@ int nsb_nl_link_add_veth(nsbox_netlink *nl, const char *name, const char *peer, 
 	mnl_attr_nest_end(nlh, linkinfo);
 
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return veth_fail(nl, r, name, peer, ns_kind, ns_val, master);
+	if (!(flags & NSBOX_NETLINK_VETH_PEER_UP))
+		return 0;
+
+	r = peer_up(nl, peer, ns_kind, ns_val);
 	if (r < 0) {
-		describe_ns(where, sizeof(where), ns_kind, ns_val);
-		return nsb_nl_fail(nl, r, "add veth %s peer %s%s%s", name, peer,
-				   where[0] ? " in " : "", where);
+		char what[160];
+
+		/* A failed call creates nothing: delete the pair again (one end
+		 * takes the other along), keeping the message of the failure. */
+		nlh = link_msg(nl, RTM_DELLINK, 0, name, NULL);
+		(void)nsb_nl_talk(nl, nlh, NULL, NULL);
+		describe_veth(what, sizeof(what), name, peer, ns_kind, ns_val, master);
+		return nsb_prefix_error(r, "%s", what);
 	}
 	return 0;
 }
@@ -246,39 +373,26 @@ int nsb_nl_link_add_bridge(nsbox_netlink *nl, const char *name)
 
 int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *master)
 {
-	struct nsb_nl_link m = {.index = 0};
 	struct nlmsghdr *nlh;
-	int r;
+	char kind[32];
+	int idx = 0, r;
 
 	if (master) {
-		m.index = nsb_nl_link_index(nl, master);
-		if (m.index < 0)
-			return nsb_prefix_error(m.index, "set master of %s to %s", name, master);
+		idx = nsb_nl_link_index(nl, master);
+		if (idx < 0)
+			return nsb_prefix_error(idx, "set master of %s to %s", name, master);
 	}
 	nlh = link_msg(nl, RTM_SETLINK, 0, name, NULL);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)m.index);
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)idx);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r >= 0)
 		return 0;
 	if (!master)
 		return nsb_nl_fail(nl, r, "detach %s from its master", name);
-	/*
-	 * The kernel refuses masters that take no ports (-EOPNOTSUPP) without
-	 * saying why; only then is the master's kind worth a lookup, to say so.
-	 */
-	if (r == -EOPNOTSUPP) {
-		/* The lookup is a request of its own: keep the kernel's text of
-		 * the refusal for the message. */
-		char ext[sizeof(nl->ext)];
-
-		memcpy(ext, nl->ext, sizeof(ext));
-		if (nsb_nl_link_get(nl, master, &m) >= 0 && strcmp(m.kind, "bridge") != 0)
-			return nsb_set_error_msg(-EOPNOTSUPP,
-						 "set master of %s to %s: %s is not a bridge "
-						 "(kind \"%s\")",
-						 name, master, master, m.kind[0] ? m.kind : "none");
-		memcpy(nl->ext, ext, sizeof(ext));
-	}
+	if (r == -EOPNOTSUPP && master_not_bridge(nl, master, kind))
+		return nsb_set_error_msg(-EOPNOTSUPP,
+					 "set master of %s to %s: %s is not a bridge (kind \"%s\")",
+					 name, master, master, kind);
 	return nsb_nl_fail(nl, r, "set master of %s to %s", name, master);
 }
 

@@ -493,16 +493,24 @@ static const char *shown(const char *name)
 	return name ? name : "(null)";
 }
 
-NSB_EXPORT int nsbox_netlink_add_veth(nsbox_netlink *nl, const char *name, const char *peer,
-				      int peer_nsfd)
+#define VETH_FLAGS (NSBOX_NETLINK_VETH_UP | NSBOX_NETLINK_VETH_PEER_UP)
+
+static int add_veth(nsbox_netlink *nl, const char *name, const char *peer, int peer_nsfd,
+		    const char *bridge, uint32_t flags)
 {
 	int r;
 
-	NL_ENTER(nl);
 	NL_NAME(name, "add veth %.32s", shown(name));
 	NL_NAME(peer, "add veth %s peer %.32s", name, shown(peer));
+	if (bridge)
+		NL_NAME(bridge, "add veth %s peer %s on bridge", name, peer);
+	if (flags & ~VETH_FLAGS)
+		return nsb_set_error_msg(-EINVAL,
+					 "add veth %s peer %s: unknown flags 0x%x (known: "
+					 "NSBOX_NETLINK_VETH_UP, NSBOX_NETLINK_VETH_PEER_UP)",
+					 name, peer, flags & ~VETH_FLAGS);
 	if (peer_nsfd == -1)
-		return nsb_nl_link_add_veth(nl, name, peer, NSB_NL_NS_NONE, 0);
+		return nsb_nl_link_add_veth(nl, name, peer, NSB_NL_NS_NONE, 0, bridge, flags);
 	{
 		char what[64];
 		(void)snprintf(what, sizeof(what), "add veth %s peer %s", name, peer);
@@ -510,7 +518,21 @@ NSB_EXPORT int nsbox_netlink_add_veth(nsbox_netlink *nl, const char *name, const
 		if (r < 0)
 			return r;
 	}
-	return nsb_nl_link_add_veth(nl, name, peer, NSB_NL_NS_FD, peer_nsfd);
+	return nsb_nl_link_add_veth(nl, name, peer, NSB_NL_NS_FD, peer_nsfd, bridge, flags);
+}
+
+NSB_EXPORT int nsbox_netlink_add_veth(nsbox_netlink *nl, const char *name, const char *peer,
+				      int peer_nsfd)
+{
+	NL_ENTER(nl);
+	return add_veth(nl, name, peer, peer_nsfd, NULL, 0);
+}
+
+NSB_EXPORT int nsbox_netlink_add_veth_bridged(nsbox_netlink *nl, const char *name, const char *peer,
+					      int peer_nsfd, const char *bridge, uint32_t flags)
+{
+	NL_ENTER(nl);
+	return add_veth(nl, name, peer, peer_nsfd, bridge, flags);
 }
 
 NSB_EXPORT int nsbox_netlink_add_veth_pid(nsbox_netlink *nl, const char *name, const char *peer,
@@ -520,7 +542,7 @@ NSB_EXPORT int nsbox_netlink_add_veth_pid(nsbox_netlink *nl, const char *name, c
 	NSB_CHECK_ARG(peer_pid > 0);
 	NL_NAME(name, "add veth %.32s", shown(name));
 	NL_NAME(peer, "add veth %s peer %.32s", name, shown(peer));
-	return nsb_nl_link_add_veth(nl, name, peer, NSB_NL_NS_PID, (int)peer_pid);
+	return nsb_nl_link_add_veth(nl, name, peer, NSB_NL_NS_PID, (int)peer_pid, NULL, 0);
 }
 
 NSB_EXPORT int nsbox_netlink_add_bridge(nsbox_netlink *nl, const char *name)

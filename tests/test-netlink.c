@@ -215,6 +215,36 @@ static char *oroutes(int nsfd, int family)
 	return out;
 }
 
+/* The names of all links in namespace nsfd, sorted, joined by spaces. */
+static char *olinks(int nsfd)
+{
+	struct nl_sock *sk = oracle(nsfd);
+	struct nl_cache *cache;
+	struct nl_object *o;
+	char *names[256];
+	size_t n = 0;
+	static char out[4096];
+
+	out[0] = '\0';
+	ck_assert_int_eq(rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache), 0);
+	for (o = nl_cache_get_first(cache); o && n < 256; o = nl_cache_get_next(o))
+		names[n++] = strdup(rtnl_link_get_name((struct rtnl_link *)o));
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		strncat(out, names[i], sizeof(out) - strlen(out) - 2);
+		strcat(out, " ");
+		free(names[i]);
+	}
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	return out;
+}
+
 static nsbox_netlink *nl_here(void)
 {
 	nsbox_netlink *nl = NULL;
@@ -445,6 +475,196 @@ START_TEST(link_veth_peer_in_other_ns)
 	nsbox_netlink_free(nl);
 	nschild_stop(&c1);
 	nschild_stop(&c2);
+}
+END_TEST
+
+/* A veth pair on a bridge, both ends up, in one call: checked end by end. */
+static void check_veth_end(int nsfd, const char *name, int master, bool up, int peer_index)
+{
+	struct rtnl_link *l = olink(nsfd, name);
+
+	ck_assert_msg(l, "no link %s", name);
+	ck_assert_str_eq(rtnl_link_get_type(l), "veth");
+	ck_assert_int_eq(rtnl_link_get_master(l), master);
+	ck_assert_msg(!!(rtnl_link_get_flags(l) & IFF_UP) == up, "%s: flags 0x%x, want %s", name,
+		      rtnl_link_get_flags(l), up ? "up" : "down");
+	if (peer_index > 0)
+		ck_assert_int_eq(rtnl_link_get_link(l), peer_index);
+	rtnl_link_put(l);
+}
+
+START_TEST(link_veth_bridged)
+{
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	struct nschild c = nschild_start();
+	nsbox_netlink *nl = nl_here();
+	const uint32_t both = NSBOX_NETLINK_VETH_UP | NSBOX_NETLINK_VETH_PEER_UP;
+	int bri, fd_before, fd_after;
+
+	OK(nsbox_netlink_add_bridge(nl, "br0"));
+	OK(nsbox_netlink_set_up(nl, "br0"));
+	bri = olink_index(-1, "br0");
+	ck_assert_int_gt(bri, 0);
+
+	/* Same namespace: on the bridge, both ends up. */
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh0", "vp0", -1, "br0", both));
+	check_veth_end(-1, "vh0", bri, true, olink_index(-1, "vp0"));
+	check_veth_end(-1, "vp0", 0, true, olink_index(-1, "vh0"));
+
+	/* The peer born in another namespace, up there (through a socket
+	 * opened there for the moment: no fd is left open); the host end on
+	 * the bridge. */
+	fd_before = dup(0);
+	close(fd_before);
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh1", "eth0", c.nsfd, "br0", both));
+	fd_after = dup(0);
+	close(fd_after);
+	ck_assert_int_eq(fd_after, fd_before);
+	check_veth_end(-1, "vh1", bri, true, 0);
+	check_veth_end(c.nsfd, "eth0", 0, true, 0);
+	ck_assert(!olink_exists(-1, "eth0"));
+
+	/* No bridge. */
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh2", "vp2", -1, NULL, both));
+	check_veth_end(-1, "vh2", 0, true, 0);
+	check_veth_end(-1, "vp2", 0, true, 0);
+
+	/* Flags 0: on the bridge, both ends down; flags one by one. */
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh3", "vp3", -1, "br0", 0));
+	check_veth_end(-1, "vh3", bri, false, 0);
+	check_veth_end(-1, "vp3", 0, false, 0);
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh4", "vp4", -1, NULL, NSBOX_NETLINK_VETH_PEER_UP));
+	check_veth_end(-1, "vh4", 0, false, 0);
+	check_veth_end(-1, "vp4", 0, true, 0);
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh5", "vp5", c.nsfd, "br0", NSBOX_NETLINK_VETH_UP));
+	check_veth_end(-1, "vh5", bri, true, 0);
+	check_veth_end(c.nsfd, "vp5", 0, false, 0);
+
+	/* A bridge that is down takes ports too. */
+	OK(nsbox_netlink_add_bridge(nl, "br1"));
+	OK(nsbox_netlink_add_veth_bridged(nl, "vh6", "vp6", -1, "br1", both));
+	check_veth_end(-1, "vh6", olink_index(-1, "br1"), true, 0);
+
+	/* An ordinary port: it can be detached again. */
+	OK(nsbox_netlink_set_nomaster(nl, "vh0"));
+	check_veth_end(-1, "vh0", 0, true, 0);
+	/* And nsbox_netlink_add_veth() is this with no bridge and no flags. */
+	OK(nsbox_netlink_add_veth(nl, "vh7", "vp7", -1));
+	check_veth_end(-1, "vh7", 0, false, 0);
+	check_veth_end(-1, "vp7", 0, false, 0);
+	nsbox_netlink_free(nl);
+	nschild_stop(&c);
+}
+END_TEST
+
+START_TEST(link_veth_bridged_failures)
+{
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	struct nschild c = nschild_start();
+	nsbox_netlink *nl = nl_here();
+	const uint32_t both = NSBOX_NETLINK_VETH_UP | NSBOX_NETLINK_VETH_PEER_UP;
+	const char *bad[] = {"", "0123456789abcdef", "a/b", "a b", "tab\t", "a:b", ".."};
+	char here[4096], there[4096];
+	int fd, mntfd;
+
+	OK(nsbox_netlink_add_bridge(nl, "br0"));
+	OK(nsbox_netlink_add_veth(nl, "plain0", "plain1", -1));
+	OK(nsbox_netlink_add_veth_bridged(nl, "taken", "takenp", -1, "br0", both));
+	OK(nsbox_netlink_add_veth_bridged(nl, "vhc", "inc", c.nsfd, "br0", both));
+	snprintf(here, sizeof(here), "%s", olinks(-1));
+	snprintf(there, sizeof(there), "%s", olinks(c.nsfd));
+	ck_assert_str_eq(here, "br0 lo plain0 plain1 taken takenp vhc ");
+	ck_assert_str_eq(there, "inc lo ");
+#define NOTHING_NEW()                                                                              \
+	do {                                                                                       \
+		ck_assert_str_eq(olinks(-1), here);                                                \
+		ck_assert_str_eq(olinks(c.nsfd), there);                                           \
+	} while (0)
+
+	/* No such bridge: found out before anything is sent. */
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "nobr", both), -ENODEV);
+	MSG_HAS("add veth v0 peer v1 on bridge nobr: find link nobr: No such device");
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", c.nsfd, "nobr", both), -ENODEV);
+	NOTHING_NEW();
+
+	/* A link that takes no ports: the kernel made the pair, failed to
+	 * attach it, and unregistered both ends again (in both namespaces). */
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "plain0", both), -EOPNOTSUPP);
+	MSG_HAS("add veth v0 peer v1 on bridge plain0: plain0 is not a bridge (kind \"veth\")");
+	NOTHING_NEW();
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", c.nsfd, "plain0", both), -EOPNOTSUPP);
+	MSG_HAS("plain0 is not a bridge");
+	NOTHING_NEW();
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "lo", 0), -EOPNOTSUPP);
+	MSG_HAS("lo is not a bridge");
+	NOTHING_NEW();
+	/* The bridge's own port is no bridge either. */
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "taken", both), -EOPNOTSUPP);
+	NOTHING_NEW();
+
+	/* Names taken: the kernel gives no text, the message says which. */
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "taken", "v1", -1, "br0", both), -EEXIST);
+	MSG_HAS("add veth taken peer v1 on bridge br0: a link named taken already exists: "
+		"File exists");
+	NOTHING_NEW();
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "takenp", -1, "br0", both), -EEXIST);
+	MSG_HAS("a link named takenp already exists: File exists");
+	NOTHING_NEW();
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "inc", c.nsfd, "br0", both), -EEXIST);
+	MSG_HAS("add veth v0 peer inc in netns fd ");
+	MSG_HAS(" on bridge br0: a link named inc already exists there: File exists");
+	NOTHING_NEW();
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v0", -1, NULL, 0), -EEXIST);
+	MSG_HAS("both ends have the same name");
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "br0", "v1", -1, "br0", both), -EEXIST);
+	NOTHING_NEW();
+
+	/* Bad names, for each of the three. */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FAILS(nsbox_netlink_add_veth_bridged(nl, bad[i], "v1", -1, "br0", both), -EINVAL);
+		MSG_HAS("interface name");
+		FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", bad[i], -1, "br0", both), -EINVAL);
+		MSG_HAS("interface name");
+		FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, bad[i], both), -EINVAL);
+		MSG_HAS("add veth v0 peer v1 on bridge: ");
+		MSG_HAS("interface name");
+	}
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "0123456789abcdef", both),
+	      -EINVAL);
+	MSG_HAS("longer than 15 bytes");
+	FAILS(nsbox_netlink_add_veth_bridged(nl, NULL, "v1", -1, "br0", both), -EINVAL);
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", NULL, -1, "br0", both), -EINVAL);
+	NOTHING_NEW();
+
+	/* Unknown flag bits. */
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "br0", UINT32_C(1) << 2), -EINVAL);
+	MSG_HAS("unknown flags 0x4");
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, NULL, both | UINT32_C(0x80000000)),
+	      -EINVAL);
+	MSG_HAS("unknown flags 0x80000000");
+	NOTHING_NEW();
+
+	/* peer_nsfd that is no network namespace. */
+	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", fd, "br0", both), -EINVAL);
+	MSG_HAS("is not a namespace");
+	close(fd);
+	mntfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(mntfd, 0);
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", mntfd, "br0", both), -EINVAL);
+	MSG_HAS("is not a network namespace");
+	close(mntfd);
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", 9999, "br0", both), -EBADF);
+	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -2, "br0", both), -EINVAL);
+	NOTHING_NEW();
+
+	FAILS(nsbox_netlink_add_veth_bridged(NULL, "v0", "v1", -1, "br0", both), -EINVAL);
+#undef NOTHING_NEW
+	nsbox_netlink_free(nl);
+	nschild_stop(&c);
 }
 END_TEST
 
@@ -931,6 +1151,8 @@ static Suite *netlink_suite(void)
 	tcase_add_test(tc, link_veth_same_ns);
 	tcase_add_test(tc, link_veth_peer_in_other_ns);
 	tcase_add_test(tc, link_bridge_master);
+	tcase_add_test(tc, link_veth_bridged);
+	tcase_add_test(tc, link_veth_bridged_failures);
 	tcase_add_test(tc, link_state_mtu_mac);
 	tcase_add_test(tc, link_rename_move);
 	tcase_add_test(tc, link_list_many);

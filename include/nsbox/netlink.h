@@ -104,8 +104,8 @@ void nsbox_netlink_free(nsbox_netlink *nl);
  *             appears in the handle's namespace); borrowed
  *
  * Return: 0, or -EINVAL (bad name, @peer_nsfd not a network namespace),
- * -EEXIST (a name is taken; the kernel gives no text for this one), -EPERM,
- * -ENOMEM.
+ * -EEXIST (a name is taken; the kernel does not say which, the message
+ * does), -EPERM, -ENOMEM.
  *
  * Since: NSBOX_0.1
  */
@@ -122,6 +122,44 @@ int nsbox_netlink_add_veth(nsbox_netlink *nl, const char *name, const char *peer
  */
 int nsbox_netlink_add_veth_pid(nsbox_netlink *nl, const char *name, const char *peer,
 			       pid_t peer_pid);
+
+/* Flag bits for nsbox_netlink_add_veth_bridged(); any other bit is refused with -EINVAL. */
+/* Set the end @name administratively up. */
+#define NSBOX_NETLINK_VETH_UP (UINT32_C(1) << 0)
+/* Set the end @peer administratively up (in its namespace). */
+#define NSBOX_NETLINK_VETH_PEER_UP (UINT32_C(1) << 1)
+
+/**
+ * nsbox_netlink_add_veth_bridged - create a veth pair with its first end on
+ * a bridge and up
+ * @nl:        the handle; @name and @bridge are in its namespace
+ * @name:      name of the first end
+ * @peer:      name of the other end
+ * @peer_nsfd: -1 for the handle's namespace, or an fd of the network
+ *             namespace where @peer is created directly; borrowed
+ * @bridge:    the bridge that @name joins as a port (any link that takes
+ *             ports, such as a bond, works too), or NULL for none
+ * @flags:     0, or NSBOX_NETLINK_VETH_UP and/or NSBOX_NETLINK_VETH_PEER_UP
+ *
+ * The pair, the port and the up state of @name are one RTM_NEWLINK
+ * request, which the kernel applies whole or undoes whole. The kernel
+ * cannot bring @peer up in that request (veth refuses to open an end before
+ * the pair is joined), so NSBOX_NETLINK_VETH_PEER_UP costs one more request
+ * in the peer's namespace (through a short-lived socket there when
+ * @peer_nsfd is given); should it fail, the pair is deleted again. A
+ * failed call leaves nothing behind. The same result as
+ * nsbox_netlink_add_veth(), nsbox_netlink_set_master() and
+ * nsbox_netlink_set_up() on each end, in one or two round trips, not four.
+ *
+ * Return: 0, or -EINVAL (bad name, unknown flag, @peer_nsfd not a network
+ * namespace), -EBADF (@peer_nsfd not open), -ENODEV (no link @bridge),
+ * -EOPNOTSUPP (@bridge takes no ports: not a bridge), -EEXIST (a name is
+ * taken; the message says which), -EPERM, -ENOMEM.
+ *
+ * Since: NSBOX_0.1
+ */
+int nsbox_netlink_add_veth_bridged(nsbox_netlink *nl, const char *name, const char *peer,
+				   int peer_nsfd, const char *bridge, uint32_t flags);
 
 /**
  * nsbox_netlink_add_bridge - create a bridge (STP off, down)
