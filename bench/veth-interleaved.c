@@ -67,9 +67,10 @@ static void nsbox_init(int nsfd)
 
 static void nsbox_pair(const char *host, const char *peer, const char *cidr)
 {
-	if (nsbox_netlink_add_veth(nb, host, peer, -1) < 0 ||
-	    nsbox_netlink_set_master(nb, host, "br0") < 0 || nsbox_netlink_set_up(nb, host) < 0 ||
-	    nsbox_netlink_set_up(nb, peer) < 0 || nsbox_netlink_add_addr(nb, peer, cidr, 0) < 0)
+	const uint32_t both_up = NSBOX_NETLINK_VETH_UP | NSBOX_NETLINK_VETH_PEER_UP;
+
+	if (nsbox_netlink_add_veth_bridged(nb, host, peer, -1, "br0", both_up) < 0 ||
+	    nsbox_netlink_add_addr(nb, peer, cidr, 0) < 0)
 		bench_die(nsbox_last_error(), EIO);
 }
 
