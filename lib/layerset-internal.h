@@ -50,6 +50,10 @@ int nsb_ls_lock(nsbox_layer_store *st, int op);
 void nsb_ls_unlock(nsbox_layer_store *st);
 /* Chain of @id, top first, as ids (strv, caller frees); -ENOENT/-ELOOP. Lock held by caller. */
 int nsb_ls_chain(nsbox_layer_store *st, const char *id, char ***out_ids);
+/* The same, from the top layer's lower file when the store allows it (see
+ * layerset-store.c), with the short names in *out_shorts then (else NULL). */
+int nsb_ls_chain_shorts(nsbox_layer_store *st, const char *id, char ***out_ids,
+			char ***out_shorts);
 /* Read <id>/link into buf (NSB_LS_SHORT_LEN+1). */
 int nsb_ls_read_link(nsbox_layer_store *st, const char *id, char *buf);
 bool nsb_ls_is_committed(nsbox_layer_store *st, const char *id);

@@ -226,6 +226,96 @@ static int parent_of(nsbox_layer_store *st, const char *id, char *parent)
 	return 1;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The fast way (no layer's files but the top's): a layer's "lower" file
+ * lists its whole chain below it, parent first, as l/<short> links, as
+ * written when the layer was made (Docker's overlay2 mounts from it too).
+ * Each short link names its layer: a readlink and a stat a layer instead
+ * of a stat, two file reads and a readlink. Taken only when the store is not in the
+ * middle of a change (no .changing mark: the links agree with the layers),
+ * and only when the list holds up: no layer twice, and its last layer a
+ * base one (a loop made by editing lower files shows there); otherwise 1,
+ * and the caller walks the parents one by one. With @out_shorts, the short
+ * names too (the top's from its link file).
+ */
+static int chain_fast(nsbox_layer_store *st, const char *id, char ***out_ids,
+		      char ***out_shorts)
+{
+	nsb_autostrv char **ids = NULL, **shorts = NULL;
+	nsb_autofree char *lower = NULL;
+	nsb_autofree char **sorted = NULL;
+	char p[NSB_LS_IDBUF + 16], top[NSB_LS_SHORT_LEN + 1];
+	size_t len = 0, n;
+	int r;
+
+	if (faccessat(st->dfd, NSB_LS_DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	snprintf(p, sizeof(p), "%s/lower", id);
+	r = nsb_read_file_at(st->dfd, p, 1 << 20, &lower, &len);
+	if (r == -ENOENT)
+		return 1; /* a base layer: nothing to gain */
+	if (r < 0)
+		return 1;
+	lower[strcspn(lower, "\n")] = '\0';
+	if (nsb_strv_push(&ids, id) < 0)
+		return nsb_oom();
+	if (out_shorts) {
+		if (nsb_ls_read_link(st, id, top) < 0)
+			return 1;
+		if (nsb_strv_push(&shorts, top) < 0)
+			return nsb_oom();
+	}
+	for (char *save = NULL, *tok = strtok_r(lower, ":", &save); tok;
+	     tok = strtok_r(NULL, ":", &save)) {
+		char lid[NSB_LS_IDBUF];
+		/* A layer gone behind the store's back: the walk says which. */
+		if (strncmp(tok, "l/", 2) != 0 || short_to_id(st, tok + 2, lid) < 0 ||
+		    !layer_exists(st, lid))
+			return 1;
+		if (nsb_strv_push(&ids, lid) < 0 || (out_shorts && nsb_strv_push(&shorts, tok + 2) < 0))
+			return nsb_oom();
+	}
+	n = nsb_strv_length(ids);
+	if (n < 2)
+		return 1;
+	/* The bottom layer has no lower file: else the list is not the chain. */
+	snprintf(p, sizeof(p), "%s/lower", ids[n - 1]);
+	if (faccessat(st->dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		return 1;
+	sorted = malloc(n * sizeof(char *));
+	if (!sorted)
+		return nsb_oom();
+	memcpy(sorted, ids, n * sizeof(char *));
+	qsort(sorted, n, sizeof(char *), cmp_id);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0)
+			return 1;
+	*out_ids = NSB_STEAL_PTR(ids);
+	if (out_shorts)
+		*out_shorts = NSB_STEAL_PTR(shorts);
+	return 0;
+}
+
+int nsb_ls_chain_shorts(nsbox_layer_store *st, const char *id, char ***out_ids,
+			char ***out_shorts)
+{
+	int r;
+
+	if (!layer_exists(st, id))
+		return nsb_set_error_msg(-ENOENT, "layer %s: no such layer in %s", id, st->path);
+	r = chain_fast(st, id, out_ids, out_shorts);
+	if (r <= 0)
+		return r;
+	if (out_shorts)
+		*out_shorts = NULL;
+	return nsb_ls_chain(st, id, out_ids);
+}
+
 int nsb_ls_chain(nsbox_layer_store *st, const char *id, char ***out_ids)
 {
 	nsb_autostrv char **ids = NULL;

@@ -138,7 +138,7 @@ NSB_EXPORT int nsbox_layerset_new_from_store(nsbox_layerset **out, nsbox_layer_s
 					     const char *id, uint32_t flags)
 {
 	nsb_autols nsbox_layerset *ls = NULL;
-	nsb_autostrv char **chain = NULL;
+	nsb_autostrv char **chain = NULL, **shorts = NULL;
 	size_t n, first;
 	bool writable;
 	int r;
@@ -156,7 +156,7 @@ NSB_EXPORT int nsbox_layerset_new_from_store(nsbox_layerset **out, nsbox_layer_s
 	r = nsb_ls_lock(st, LOCK_SH);
 	if (r < 0)
 		return r;
-	r = nsb_ls_chain(st, id, &chain);
+	r = nsb_ls_chain_shorts(st, id, &chain, &shorts);
 	if (r < 0) {
 		nsb_ls_unlock(st);
 		return nsb_prefix_error(r, "layer set of %s", id);
@@ -182,7 +182,9 @@ NSB_EXPORT int nsbox_layerset_new_from_store(nsbox_layerset **out, nsbox_layer_s
 		char shortname[NSB_LS_SHORT_LEN + 1];
 		size_t k = n - 1 - i;
 
-		r = nsb_ls_read_link(st, chain[i], shortname);
+		if (shorts)
+			snprintf(shortname, sizeof(shortname), "%s", shorts[i]);
+		r = shorts ? 0 : nsb_ls_read_link(st, chain[i], shortname);
 		if (r < 0) {
 			nsb_ls_unlock(st);
 			return nsb_set_error(r, "layer set of %s: read the link of %s", id,
