@@ -656,9 +656,12 @@ static int setup_network(nsbox_container *c, pid_t pid)
 	if (r < 0)
 		return nsb_prefix_error(r, "network");
 	/* The host end: unique while the child lives (its pid), retried with a
-	 * random suffix when another pid namespace's container took it. */
+	 * random suffix when another pid namespace's container took it. Made
+	 * on the bridge and up in the same request (the kernel undoes it whole
+	 * when the bridge refuses it). */
 	snprintf(c->start_veth, sizeof(c->start_veth), "nsbx%x", (unsigned)pid);
-	r = nsbox_netlink_add_veth_pid(host, c->start_veth, ifn, pid);
+	r = nsb_nl_link_add_veth(host, c->start_veth, ifn, NSB_NL_NS_PID, (int)pid, c->net.bridge,
+				 NSBOX_NETLINK_VETH_UP);
 	for (int i = 0; r == -EEXIST && i < 4 && nsb_nl_link_get(host, c->start_veth,
 								    &(struct nsb_nl_link){0}) == 0;
 	     i++) {
@@ -667,17 +670,13 @@ static int setup_network(nsbox_container *c, pid_t pid)
 			rnd = (uint16_t)(i + 1);
 		snprintf(c->start_veth, sizeof(c->start_veth), "nsbx%xr%x", (unsigned)pid,
 			 (unsigned)rnd);
-		r = nsbox_netlink_add_veth_pid(host, c->start_veth, ifn, pid);
+		r = nsb_nl_link_add_veth(host, c->start_veth, ifn, NSB_NL_NS_PID, (int)pid,
+					 c->net.bridge, NSBOX_NETLINK_VETH_UP);
 	}
 	if (r < 0) {
 		c->start_veth[0] = '\0';
 		return nsb_prefix_error(r, "network");
 	}
-	r = nsbox_netlink_set_master(host, c->start_veth, c->net.bridge);
-	if (r >= 0)
-		r = nsbox_netlink_set_up(host, c->start_veth);
-	if (r < 0)
-		return nsb_prefix_error(r, "network");
 
 	r = nsbox_netlink_new_pid(&inside, pid);
 	if (r < 0)
