@@ -97,7 +97,8 @@ int nsb_nl_link_index(nsbox_netlink *nl, const char *name);
 /* A veth pair, its peer in the namespace (ns_kind, ns_val); with master
  * non-NULL, name joins it as a port; flags are NSBOX_NETLINK_VETH_* (checked
  * by the caller). One RTM_NEWLINK, which the kernel undoes whole; the peer's
- * "up" is a second request (the pair is deleted again if that fails). */
+ * "up" (and then name's, with both flags) are requests after it, and the
+ * pair is deleted again if one fails. */
 int nsb_nl_link_add_veth(nsbox_netlink *nl, const char *name, const char *peer, int ns_kind,
 			 int ns_val, const char *master, uint32_t flags);
 int nsb_nl_link_add_bridge(nsbox_netlink *nl, const char *name);

@@ -141,15 +141,17 @@ int nsbox_netlink_add_veth_pid(nsbox_netlink *nl, const char *name, const char *
  *             ports, such as a bond, works too), or NULL for none
  * @flags:     0, or NSBOX_NETLINK_VETH_UP and/or NSBOX_NETLINK_VETH_PEER_UP
  *
- * The pair, the port and the up state of @name are one RTM_NEWLINK
- * request, which the kernel applies whole or undoes whole. The kernel
- * cannot bring @peer up in that request (veth refuses to open an end before
- * the pair is joined), so NSBOX_NETLINK_VETH_PEER_UP costs one more request
- * in the peer's namespace (through a short-lived socket there when
- * @peer_nsfd is given); should it fail, the pair is deleted again. A
- * failed call leaves nothing behind. The same result as
+ * The pair and the port are one RTM_NEWLINK request, which the kernel
+ * applies whole or undoes whole; so is the up state of @name when it is
+ * the only flag. The kernel cannot bring @peer up in that request (veth
+ * refuses to open an end before the pair is joined), so
+ * NSBOX_NETLINK_VETH_PEER_UP costs one more request in the peer's namespace
+ * (through a short-lived socket there when @peer_nsfd is given); with both
+ * flags, @name goes up last, in a third request, so that its bridge
+ * enables the port once. Should a later request fail, the pair is deleted
+ * again: a failed call leaves nothing behind. The same result as
  * nsbox_netlink_add_veth(), nsbox_netlink_set_master() and
- * nsbox_netlink_set_up() on each end, in one or two round trips, not four.
+ * nsbox_netlink_set_up() on each end, in one to three round trips, not four.
  *
  * Return: 0, or -EINVAL (bad name, unknown flag, @peer_nsfd not a network
  * namespace), -EBADF (@peer_nsfd not open), -ENODEV (no link @bridge),
