@@ -566,6 +566,7 @@ static void hier_clear(struct cg_hier *h)
 	free(h->parent);
 	free(h->path);
 	nsb_strv_free(h->created);
+	nsb_strv_free(h->enabled);
 	memset(h, 0, sizeof(*h));
 	h->dfd = -EBADF;
 }
@@ -812,6 +813,7 @@ static int plan_hierarchies(nsbox_cgroup *cg, struct cg_layout *l)
 		h->path = h->parent ? nsb_path_join(h->parent, cg->name) : NULL;
 		h->dfd = -EBADF;
 		h->created = NULL;
+		h->enabled = NULL;
 		cg->nh++;
 		if (!h->mount || !h->parent || !h->path)
 			return nsb_oom();
@@ -853,6 +855,20 @@ static void v2_refresh_covered(nsbox_cgroup *cg)
 	h->controllers &= real;
 }
 
+/* Write "-a -b" into <dir>/cgroup.subtree_control; best effort. */
+static void v2_disable(const char *dir, const char *undo)
+{
+	nsb_autofree char *f = nsb_path_join(dir, "cgroup.subtree_control");
+
+	if (f)
+		(void)nsb_write_string_at(AT_FDCWD, f, undo);
+}
+
+/*
+ * A failed create changes nothing: the groups it made are removed, innermost
+ * first, then the controllers it enabled for children are disabled again
+ * (the kernel refuses that while another child uses one: then it stays).
+ */
 static int rollback_created(nsbox_cgroup *cg)
 {
 	for (size_t i = cg->nh; i-- > 0;) {
@@ -860,6 +876,15 @@ static int rollback_created(nsbox_cgroup *cg)
 		size_t n = nsb_strv_length(h->created);
 		for (size_t k = n; k-- > 0;)
 			(void)rmdir(h->created[k]);
+		n = nsb_strv_length(h->enabled);
+		for (size_t k = n; k-- > 0;) {
+			char *nl = strchr(h->enabled[k], '\n');
+			if (!nl)
+				continue;
+			*nl = '\0';
+			v2_disable(h->enabled[k], nl + 1);
+			*nl = '\n';
+		}
 	}
 	return 0;
 }
@@ -919,6 +944,22 @@ static int v2_enable(nsbox_cgroup *cg, struct cg_hier *h, int dfd, const char *d
 	if (r < 0)
 		return nsb_set_error(r, "cgroup %s: enable \"%s\" in %s/cgroup.subtree_control",
 				     cg->name, buf, dir);
+	/* Remember the undo, "-a -b", for a create that fails further down. */
+	{
+		nsb_autofree char *rec = nsb_strdup_printf("%s\n%s", dir, buf);
+		char *undo;
+		if (!rec || nsb_strv_push(&h->enabled, rec) < 0) {
+			for (char *q = buf; *q; q++)
+				if (*q == '+')
+					*q = '-';
+			v2_disable(dir, buf);
+			return nsb_oom();
+		}
+		undo = strrchr(h->enabled[nsb_strv_length(h->enabled) - 1], '\n') + 1;
+		for (char *q = undo; *q; q++)
+			if (*q == '+')
+				*q = '-';
+	}
 	return 0;
 }
 

@@ -1317,6 +1317,11 @@ START_TEST(v2_writer_no_internal_processes)
 	free(leaf);
 	ck_assert_int_ge(asprintf(&leaf, "%s/new", p), 0);
 	ck_assert(!path_exists(leaf));
+	/* The controllers the failed create enabled in the root on its way
+	 * down were disabled again (in this tree of plain files: the last
+	 * write is the undo). */
+	ASSERT_FILE(t, "cgroup.subtree_control", "-cpu -cpuset -memory -pids -io");
+	put(t, "cgroup.subtree_control", "\n");
 	/* Only the wanted controllers are enabled; with pids alone, one. */
 	put(p, "cgroup.procs", "");
 	ck_assert_int_eq(nsbox_cgroup_new(&cg, "p/new", 0), 0);

@@ -183,7 +183,8 @@ int nsbox_cgroup_set_timeout(nsbox_cgroup *cg, uint64_t usec);
  * Creates missing intermediate groups, copies the parent's cpus and mems
  * into new v1 cpuset groups, and on v2 enables the covered controllers in
  * each parent's cgroup.subtree_control. On failure everything made is
- * removed again.
+ * removed again, and the controllers it enabled are disabled again (unless
+ * another group has started to use one meanwhile).
  *
  * Return: 0 on success; on failure a negative errno and a message:
  *   -EEXIST  the group exists (without NSBOX_CGROUP_ADOPT_EXISTING)
