@@ -2,9 +2,17 @@
 /*
  * bench/veth, interleaved: libnsbox, the minimal libmnl program's requests
  * and libnl-route-3 in one process, each in a network namespace of its own,
- * taking turns pair by pair (the order rotates), so all three see the same
- * machine noise and the same growth of their namespaces. The steps per
- * pair are those of veth-nsbox.c, veth-mnl.c and veth-libnl.c.
+ * taking turns pair by pair, so all three see the same machine noise and
+ * the same growth of their namespaces. The steps per pair are those of
+ * veth-nsbox.c, veth-mnl.c and veth-libnl.c.
+ *
+ * The turn order goes through all six orders, so each tool follows each
+ * other one equally often, and each turn starts after a pause (not timed)
+ * in which the kernel finishes what the previous turn left to its workers
+ * (link-watch events, bridge port changes under the rtnl lock): without
+ * it, that work lands in whichever turn comes next and is counted against
+ * the wrong tool. So these rows count each tool's own requests; the
+ * separate runs of bench/veth count its deferred kernel work too.
  * Usage: veth-interleaved N [ipv6]
  */
 #include <net/if.h>
@@ -295,8 +303,11 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < n; i++) {
 		bench_names(i, host, peer, cidr);
+		static const int order[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+						 {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
 		for (int k = 0; k < 3; k++) {
-			int t = (i + k) % 3;
+			int t = order[i % 6][k];
+			(void)usleep(2000); /* the previous turn's deferred work */
 			double w0 = bench_now_ms(), c0 = thread_cpu_ms();
 			tools[t].pair(host, peer, cidr);
 			tools[t].cpu += thread_cpu_ms() - c0;
