@@ -31,9 +31,9 @@ struct cg_hier {
 	char *path;            /* absolute directory of the group */
 	int dfd;               /* O_PATH|O_DIRECTORY of the group once live, else -EBADF */
 	char **created;        /* directories this handle made, outermost first */
-	char **enabled;        /* v2: "<dir>\n-a -b" for each cgroup.subtree_control
-				* this handle's create enabled "+a +b" in, outermost
-				* first (undone if the create fails) */
+	char **enabled;        /* v2: pairs <dir>, "-a -b": the undo of each "+a +b"
+				* this handle's create wrote into <dir>'s
+				* cgroup.subtree_control, outermost first */
 };
 
 /* What detection finds: every hierarchy mounted, before the handle's choice. */

@@ -877,14 +877,8 @@ static int rollback_created(nsbox_cgroup *cg)
 		for (size_t k = n; k-- > 0;)
 			(void)rmdir(h->created[k]);
 		n = nsb_strv_length(h->enabled);
-		for (size_t k = n; k-- > 0;) {
-			char *nl = strchr(h->enabled[k], '\n');
-			if (!nl)
-				continue;
-			*nl = '\0';
-			v2_disable(h->enabled[k], nl + 1);
-			*nl = '\n';
-		}
+		for (size_t k = n & ~(size_t)1; k >= 2; k -= 2)
+			v2_disable(h->enabled[k - 2], h->enabled[k - 1]);
 	}
 	return 0;
 }
@@ -945,20 +939,12 @@ static int v2_enable(nsbox_cgroup *cg, struct cg_hier *h, int dfd, const char *d
 		return nsb_set_error(r, "cgroup %s: enable \"%s\" in %s/cgroup.subtree_control",
 				     cg->name, buf, dir);
 	/* Remember the undo, "-a -b", for a create that fails further down. */
-	{
-		nsb_autofree char *rec = nsb_strdup_printf("%s\n%s", dir, buf);
-		char *undo;
-		if (!rec || nsb_strv_push(&h->enabled, rec) < 0) {
-			for (char *q = buf; *q; q++)
-				if (*q == '+')
-					*q = '-';
-			v2_disable(dir, buf);
-			return nsb_oom();
-		}
-		undo = strrchr(h->enabled[nsb_strv_length(h->enabled) - 1], '\n') + 1;
-		for (char *q = undo; *q; q++)
-			if (*q == '+')
-				*q = '-';
+	for (char *q = buf; *q; q++)
+		if (*q == '+')
+			*q = '-';
+	if (nsb_strv_push(&h->enabled, dir) < 0 || nsb_strv_push(&h->enabled, buf) < 0) {
+		v2_disable(dir, buf);
+		return nsb_oom();
 	}
 	return 0;
 }
@@ -1307,37 +1293,52 @@ NSB_EXPORT int nsbox_cgroup_get_cpu_max(nsbox_cgroup *cg, uint64_t *quota_us, ui
 	return 0;
 }
 
-NSB_EXPORT int nsbox_cgroup_set_cpu_weight(nsbox_cgroup *cg, uint64_t weight)
+/* cpu.weight and io.weight (v1: cpu.shares and blkio.weight): 1..10000. */
+static int weight_set(nsbox_cgroup *cg, uint32_t ctl, const char *what, uint64_t weight)
 {
+	const struct cgroup_ops *ops;
 	struct cg_hier *h;
 	int r;
 
 	NSB_CHECK_ARG(cg);
-	r = need(cg, NSBOX_CGROUP_CPU, "set cpu weight", &h);
+	r = need(cg, ctl, what, &h);
 	if (r < 0)
 		return r;
 	if (weight < 1 || weight > 10000)
-		return nsb_set_error_msg(-EINVAL,
-					 "set cpu weight of cgroup %s: weight %lld is outside 1..10000",
-					 cg->name, (long long)weight);
-	return ops_of(h)->set_cpu_weight(cg, h, weight);
+		return nsb_set_error_msg(-EINVAL, "%s of cgroup %s: weight %lld is outside 1..10000",
+					 what, cg->name, (long long)weight);
+	ops = ops_of(h);
+	return ctl == NSBOX_CGROUP_CPU ? ops->set_cpu_weight(cg, h, weight)
+				       : ops->set_io_weight(cg, h, weight);
 }
 
-NSB_EXPORT int nsbox_cgroup_get_cpu_weight(nsbox_cgroup *cg, uint64_t *out)
+static int weight_get(nsbox_cgroup *cg, uint32_t ctl, const char *what, uint64_t *out)
 {
+	const struct cgroup_ops *ops;
 	struct cg_hier *h;
 	uint64_t w;
 	int r;
 
 	NSB_CHECK_ARG(cg);
 	NSB_CHECK_ARG(out);
-	r = need(cg, NSBOX_CGROUP_CPU, "get cpu weight", &h);
+	r = need(cg, ctl, what, &h);
 	if (r < 0)
 		return r;
-	r = ops_of(h)->get_cpu_weight(cg, h, &w);
+	ops = ops_of(h);
+	r = ctl == NSBOX_CGROUP_CPU ? ops->get_cpu_weight(cg, h, &w) : ops->get_io_weight(cg, h, &w);
 	if (r == 0)
 		*out = w;
 	return r;
+}
+
+NSB_EXPORT int nsbox_cgroup_set_cpu_weight(nsbox_cgroup *cg, uint64_t weight)
+{
+	return weight_set(cg, NSBOX_CGROUP_CPU, "set cpu weight", weight);
+}
+
+NSB_EXPORT int nsbox_cgroup_get_cpu_weight(nsbox_cgroup *cg, uint64_t *out)
+{
+	return weight_get(cg, NSBOX_CGROUP_CPU, "get cpu weight", out);
 }
 
 /* ---- cpuset -------------------------------------------------------------- */
@@ -1623,35 +1624,12 @@ NSB_EXPORT int nsbox_cgroup_get_pids_max(nsbox_cgroup *cg, uint64_t *out)
 
 NSB_EXPORT int nsbox_cgroup_set_io_weight(nsbox_cgroup *cg, uint64_t weight)
 {
-	struct cg_hier *h;
-	int r;
-
-	NSB_CHECK_ARG(cg);
-	r = need(cg, NSBOX_CGROUP_IO, "set io weight", &h);
-	if (r < 0)
-		return r;
-	if (weight < 1 || weight > 10000)
-		return nsb_set_error_msg(-EINVAL,
-					 "set io weight of cgroup %s: weight %lld is outside 1..10000",
-					 cg->name, (long long)weight);
-	return ops_of(h)->set_io_weight(cg, h, weight);
+	return weight_set(cg, NSBOX_CGROUP_IO, "set io weight", weight);
 }
 
 NSB_EXPORT int nsbox_cgroup_get_io_weight(nsbox_cgroup *cg, uint64_t *out)
 {
-	struct cg_hier *h;
-	uint64_t w;
-	int r;
-
-	NSB_CHECK_ARG(cg);
-	NSB_CHECK_ARG(out);
-	r = need(cg, NSBOX_CGROUP_IO, "get io weight", &h);
-	if (r < 0)
-		return r;
-	r = ops_of(h)->get_io_weight(cg, h, &w);
-	if (r == 0)
-		*out = w;
-	return r;
+	return weight_get(cg, NSBOX_CGROUP_IO, "get io weight", out);
 }
 
 /* ---- membership ----------------------------------------------------------------- */
