@@ -55,14 +55,19 @@ static void fs_log(int fsfd, char *buf, size_t len)
 	}
 }
 
+static int fail_with_log(int r, const char *log, const char *fmt, const char *arg)
+{
+	if (log[0])
+		return nsb_set_error(r, "%s %s %s", fmt, arg, log);
+	return nsb_set_error(r, "%s %s", fmt, arg);
+}
+
 static int fs_fail(int r, int fsfd, const char *fmt, const char *arg)
 {
 	char log[512];
 
 	fs_log(fsfd, log, sizeof(log));
-	if (log[0])
-		return nsb_set_error(r, "%s %s %s", fmt, arg, log);
-	return nsb_set_error(r, "%s %s", fmt, arg);
+	return fail_with_log(r, log, fmt, arg);
 }
 
 static int lowerdir_plus_state; /* 0 unknown, 1 yes, -1 no */
@@ -155,8 +160,7 @@ static int make_detached(const nsbox_layerset *ls, const char *what, bool volati
 							 "(Linux 6.8 or later needed)",
 							 what);
 			}
-			return log[0] ? nsb_set_error(r, "%s %s %s", what, ls->lowers[i], log)
-				      : nsb_set_error(r, "%s %s", what, ls->lowers[i]);
+			return fail_with_log(r, log, what, ls->lowers[i]);
 		}
 		if (r < 0)
 			return fs_fail(r, fsfd, what, ls->lowers[i]);

@@ -226,6 +226,12 @@ static int parent_of(nsbox_layer_store *st, const char *id, char *parent)
 	return 1;
 }
 
+/* A change of the l/ links was started and not finished (see below). */
+static bool store_in_change(nsbox_layer_store *st)
+{
+	return faccessat(st->dfd, NSB_LS_DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 static int cmp_id(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -236,8 +242,9 @@ static int cmp_id(const void *a, const void *b)
  * lists its whole chain below it, parent first, as l/<short> links, as
  * written when the layer was made (Docker's overlay2 mounts from it too).
  * Each short link names its layer: a readlink and a stat a layer instead
- * of a stat, two file reads and a readlink. Taken only when the store is not in the
- * middle of a change (no .changing mark: the links agree with the layers),
+ * of a stat, two file reads and a readlink (chain_walk()). Taken only when
+ * the store is not in the middle of a change (no .changing mark: the links
+ * agree with the layers),
  * and only when the list holds up: no layer twice, and its last layer a
  * base one (a loop made by editing lower files shows there); otherwise 1,
  * and the caller walks the parents one by one. With @out_shorts, the short
@@ -253,14 +260,12 @@ static int chain_fast(nsbox_layer_store *st, const char *id, char ***out_ids,
 	size_t len = 0, n;
 	int r;
 
-	if (faccessat(st->dfd, NSB_LS_DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (store_in_change(st) || !layer_exists(st, id))
 		return 1;
 	snprintf(p, sizeof(p), "%s/lower", id);
 	r = nsb_read_file_at(st->dfd, p, 1 << 20, &lower, &len);
-	if (r == -ENOENT)
-		return 1; /* a base layer: nothing to gain */
 	if (r < 0)
-		return 1;
+		return 1; /* a base layer (no lower file): nothing to gain */
 	lower[strcspn(lower, "\n")] = '\0';
 	if (nsb_strv_push(&ids, id) < 0)
 		return nsb_oom();
@@ -301,22 +306,27 @@ static int chain_fast(nsbox_layer_store *st, const char *id, char ***out_ids,
 	return 0;
 }
 
+static int chain_walk(nsbox_layer_store *st, const char *id, char ***out_ids);
+
 int nsb_ls_chain_shorts(nsbox_layer_store *st, const char *id, char ***out_ids,
 			char ***out_shorts)
 {
-	int r;
+	int r = chain_fast(st, id, out_ids, out_shorts);
 
-	if (!layer_exists(st, id))
-		return nsb_set_error_msg(-ENOENT, "layer %s: no such layer in %s", id, st->path);
-	r = chain_fast(st, id, out_ids, out_shorts);
 	if (r <= 0)
 		return r;
 	if (out_shorts)
 		*out_shorts = NULL;
-	return nsb_ls_chain(st, id, out_ids);
+	return chain_walk(st, id, out_ids);
 }
 
 int nsb_ls_chain(nsbox_layer_store *st, const char *id, char ***out_ids)
+{
+	return nsb_ls_chain_shorts(st, id, out_ids, NULL);
+}
+
+/* The parents one by one: a stat, two file reads and a readlink a layer. */
+static int chain_walk(nsbox_layer_store *st, const char *id, char ***out_ids)
 {
 	nsb_autostrv char **ids = NULL;
 	char cur[NSB_LS_IDBUF];
@@ -381,6 +391,17 @@ void nsb_ls_mark_clean(nsbox_layer_store *st)
 	(void)unlinkat(st->dfd, NSB_LS_DIRTY, 0);
 }
 
+/* A temporary layer that no live builder (or remover) holds any more. */
+static bool tmp_abandoned(nsbox_layer_store *st, const char *name)
+{
+	nsb_autoclose int tfd = -EBADF;
+
+	if (strncmp(name, NSB_LS_TMP_PREFIX, strlen(NSB_LS_TMP_PREFIX)) != 0)
+		return false;
+	tfd = openat(st->dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0;
+}
+
 /*
  * Whether the store needs a repair: a change was cut short (the mark is
  * there), or a temporary layer is left that no live builder holds. Reads
@@ -392,7 +413,7 @@ static int needs_repair(nsbox_layer_store *st)
 	struct dirent *de;
 	int fd;
 
-	if (faccessat(st->dfd, NSB_LS_DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (store_in_change(st))
 		return 1;
 	fd = openat(st->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || !(d = fdopendir(fd))) {
@@ -401,15 +422,9 @@ static int needs_repair(nsbox_layer_store *st)
 			close(fd);
 		return nsb_set_error(r, "read %s", st->path);
 	}
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, NSB_LS_TMP_PREFIX, strlen(NSB_LS_TMP_PREFIX)) == 0) {
-			nsb_autoclose int tfd = openat(st->dfd, de->d_name,
-						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-							       O_CLOEXEC);
-			if (tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0)
-				return 1;
-		}
-	}
+	while ((de = readdir(d)))
+		if (tmp_abandoned(st, de->d_name))
+			return 1;
 	return 0;
 }
 
@@ -461,13 +476,8 @@ static int repair(nsbox_layer_store *st)
 		ssize_t n;
 
 		if (strncmp(de->d_name, NSB_LS_TMP_PREFIX, strlen(NSB_LS_TMP_PREFIX)) == 0) {
-			nsb_autoclose int tfd = openat(st->dfd, de->d_name,
-						       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-							       O_CLOEXEC);
-			/* Held by a live builder: leave it alone. */
-			if (tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0) {
+			if (tmp_abandoned(st, de->d_name))
 				(void)nsb_rm_rf_at(st->dfd, de->d_name);
-			}
 			continue;
 		}
 		if (!nsb_ls_id_is_valid(de->d_name) || !layer_exists(st, de->d_name))
