@@ -445,7 +445,7 @@ static int mount_ephemeral(nsbox_container *c, int *out_fd)
 	free(lowers);
 	if (r < 0)
 		return nsb_prefix_error(r, "start container: ephemeral layer");
-	/* Kept open for the child, which stacks it under the overlay (below). */
+	/* Kept open for the child, which attaches it on the old root (above). */
 	c->start_scratch_fd = NSB_STEAL_FD(mfd);
 	return 0;
 }

@@ -144,8 +144,8 @@ struct nsb_plan {
 	int root_mount_fd;    /* -1, or a detached mount (fsmount/open_tree) to
 			       * attach on root instead of cloning root (issue 7) */
 	int scratch_mount_fd; /* -1, or the ephemeral layer's detached tmpfs: the
-			       * child stacks it under the root mount, so it is
-			       * unmounted with the old root (see
+			       * child attaches it on the old root's /proc, so it
+			       * is unmounted with the old root (see
 			       * container-integrate.c) */
 	bool root_readonly;
 	struct nsb_op *ops;
