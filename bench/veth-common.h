@@ -73,6 +73,28 @@ static inline double bench_cpu_ms(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
+/* Switch this thread into the network namespace nsfd (-1: stay), and back. */
+static inline int bench_enter(int nsfd)
+{
+	int saved;
+
+	if (nsfd < 0)
+		return -1;
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0 || setns(nsfd, CLONE_NEWNET) < 0)
+		bench_die("setns", errno);
+	return saved;
+}
+
+static inline void bench_leave(int saved)
+{
+	if (saved < 0)
+		return;
+	if (setns(saved, CLONE_NEWNET) < 0)
+		bench_die("setns back", errno);
+	close(saved);
+}
+
 static inline void bench_report(const char *tool, int n, int ipv6, double ms, double cpu_ms)
 {
 	printf("%s n=%d ipv6=%s total_ms=%.1f per_pair_ms=%.3f cpu_per_pair_ms=%.3f\n", tool, n,
