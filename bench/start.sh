@@ -9,6 +9,9 @@
 #   bare /bin/true                          the floor
 #   nsbox-unshare, busybox root             mount pid net uts ipc cgroup namespaces
 #   nsbox-unshare, layered root + cgroup    same, root from a layer store, cpu/memory/pids limits
+#   start-floor (layered+cgroup, no library)  the system calls of the layered+cgroup
+#                                           row in a straight line, no library, linked static (only
+#                                           on a v1 or hybrid cgroup layout)
 #   unshare(1) --mount-proc                 same namespaces and root (does less: no pivot_root, no /dev)
 #   bwrap --unshare-all                     same root
 #   crun run / runc run                     OCI bundle of the same root (crun in a private mount
@@ -31,8 +34,13 @@ ex=$build/examples
 # NSBOX_BENCH_TMP picks the filesystem of the rootfs and the layer store
 # (default /tmp; the README quotes /tmp and /dev/shm).
 work=$(mktemp -d "${NSBOX_BENCH_TMP:-/tmp}/nsbox-bench-start-XXXXXX")
+floor_parents=()
 cleanup() {
 	runc delete -f nsbench-runc >/dev/null 2>&1 || true
+	# start-floor removes its groups; only a failed run leaves one behind
+	for p in "${floor_parents[@]}"; do
+		find "$p" -maxdepth 1 -name 'floor-*' -type d -exec rmdir {} + 2>/dev/null || true
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,6 +64,36 @@ PY
 # A layered image for the nsbox layered row.
 "$build/bench/nsbox-bench-mkimage" "$work/store" "$work/rootfs" busybox >/dev/null
 
+# start-floor's cgroup parents: this process's own group in the cpu, memory
+# and pids v1 hierarchies and in cgroup2 (all four must be mounted).
+cgroup_parent() { # v1 controller, or "" for cgroup2
+	awk -v want="$1" '
+		function own(c,   l, f) {
+			while ((getline l < "/proc/self/cgroup") > 0) {
+				split(l, f, ":")
+				if ((c == "" && f[1] == "0") || (c != "" && index("," f[2] ",", "," c ",")))
+					{ print f[3]; exit }
+			}
+		}
+		{ split($0, h, " - "); split(h[2], t, " "); split(h[1], m, " ") }
+		want == "" && t[1] == "cgroup2" { mnt = m[5]; exit }
+		want != "" && t[1] == "cgroup" && index("," t[3] ",", "," want ",") { mnt = m[5]; exit }
+		END { if (mnt != "") { printf "%s", mnt; own(want) } }' /proc/self/mountinfo |
+		sed 's|/$||'
+}
+floor_cmd=()
+for c in cpu memory pids ""; do
+	p=$(cgroup_parent "$c")
+	[ -n "$p" ] && [ -d "$p" ] || { floor_parents=(); break; }
+	floor_parents+=("$p")
+done
+if [ "${#floor_parents[@]}" = 4 ] && [ -x "$build/bench/start-floor" ]; then
+	floor_cmd=(-n "start-floor (layered+cgroup, no library)"
+		   "$build/bench/start-floor $work/store/busybox/diff ${floor_parents[*]} /bin/true")
+else
+	echo "bench/start: no start-floor row (it needs cgroup v1 cpu, memory and pids, and cgroup2)" >&2
+fi
+
 ns="--mount --pid --net --uts --ipc --cgroup --fork --mount-proc"
 hide_unified="mount --make-rprivate / && umount /sys/fs/cgroup/unified"
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/start.json" \
@@ -63,6 +101,7 @@ hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/start.json" \
 	-n "nsbox-unshare" "$ex/nsbox-unshare $ns --root $work/rootfs /bin/true" \
 	-n "nsbox-unshare layered+cgroup" \
 	   "$ex/nsbox-unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true" \
+	"${floor_cmd[@]}" \
 	-n "unshare(1)" "unshare $ns --root $work/rootfs /bin/true" \
 	-n "bwrap" "bwrap --unshare-all --bind $work/rootfs / --proc /proc --dev /dev /bin/true" \
 	-n "crun wrapper floor" "unshare -m sh -c '$hide_unified && /bin/true'" \
