@@ -4,6 +4,7 @@
 # noisy, so read the ratios). Run as root after building (scripts/test.sh).
 #
 #   bench/start.sh [RUNS]        default 40 runs after 5 warm-ups each
+#   NSBOX_BENCH_SHUFFLE=N        then N shuffled rounds of the closest rows (shuffle.py)
 #
 # Rows:
 #   bare /bin/true                          the floor
@@ -119,3 +120,14 @@ for r in res:
     m = r["median"] * 1000
     print(f"| {r['command']} | {m:.2f} | {m / base:.2f}x |" if base else f"| {r['command']} | {m:.2f} | |")
 PY
+
+# NSBOX_BENCH_SHUFFLE=N: then N rounds of the four closest rows in random
+# order (bench/shuffle.py), which compares them under the same noise.
+if [ "${NSBOX_BENCH_SHUFFLE:-0}" -gt 0 ]; then
+	echo
+	shuffle_rows=("unshare(1)=$(command -v unshare) $ns --root $work/rootfs /bin/true"
+		      "nsbox-unshare=$ex/nsbox-unshare $ns --root $work/rootfs /bin/true"
+		      "nsbox-unshare layered+cgroup=$ex/nsbox-unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true")
+	[ "${#floor_cmd[@]}" = 0 ] || shuffle_rows+=("start-floor=${floor_cmd[2]}")
+	python3 "$here/shuffle.py" "$NSBOX_BENCH_SHUFFLE" "${shuffle_rows[@]}"
+fi
