@@ -49,6 +49,9 @@
 
 /* The child's copy of the report fd (a static of the child's own memory copy). */
 static int child_report_fd = -1;
+/* A layered root's mounts, received with "go on" (plan.late_root): the
+ * overlay, and the ephemeral layer's tmpfs or -1. */
+static int late_root_fd = -1, late_scratch_fd = -1;
 
 static long sys_ret(long r)
 {
@@ -335,10 +338,33 @@ static void reset_signals(void)
 }
 
 /*
+ * plan.unshare_net: the network namespace, made here rather than by clone,
+ * then the caller's CPU affinity back (the parent pinned this process to
+ * another CPU meanwhile). Returns a step and sets *err, or returns 0.
+ */
+static int make_netns(const struct nsb_plan *p, int *err)
+{
+	if (!p->unshare_net)
+		return 0;
+	if (syscall(SYS_unshare, CLONE_NEWNET) < 0) {
+		*err = errno;
+		return NSB_STEP_NETNS;
+	}
+	if (p->restore_affinity &&
+	    syscall(SYS_sched_setaffinity, 0, sizeof(p->affinity), &p->affinity) < 0) {
+		*err = errno;
+		return NSB_STEP_AFFINITY;
+	}
+	return 0;
+}
+
+/*
  * The report pipe, made here so that only this process ever holds its write
  * end: the read end goes to the parent over the "go on" socket. Without it
  * there is no way to report, so a failure here is a silent exit (the
- * parent sees the child end through its pidfd).
+ * parent sees the child end through its pidfd). The network namespace is
+ * made in between, so that the parent, once it has the pipe, finds the
+ * child in it (a veth goes there) or reads why not.
  */
 static void make_report_pipe(const struct nsb_plan *p)
 {
@@ -352,9 +378,11 @@ static void make_report_pipe(const struct nsb_plan *p)
 	int pfd[2];
 	char b = 'r';
 	long n;
+	int step, err = 0;
 
 	if (syscall(SYS_pipe2, pfd, O_CLOEXEC) < 0)
 		syscall(SYS_exit_group, 127);
+	step = make_netns(p, &err);
 	memset(&u, 0, sizeof(u));
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = &b;
@@ -375,21 +403,49 @@ static void make_report_pipe(const struct nsb_plan *p)
 		syscall(SYS_exit_group, 127);
 	syscall(SYS_close, pfd[0]);
 	child_report_fd = pfd[1];
+	if (step)
+		child_fail(step, err, -1);
 }
 
 static void wait_go_on(const struct nsb_plan *p)
 {
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *cm;
 	char b;
 	ssize_t n;
 
 	if (p->sync_fd < 0)
 		return;
+	memset(&u, 0, sizeof(u));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
 	do
-		n = syscall(SYS_read, p->sync_fd, &b, 1);
+		n = syscall(SYS_recvmsg, p->sync_fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		/* The parent gave up (or died): leave without a word. */
 		syscall(SYS_exit_group, 127);
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
+		int fds[2] = {-1, -1};
+		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(fds, CMSG_DATA(cm), (k > 2 ? 2 : k) * sizeof(int));
+		late_root_fd = fds[0];
+		late_scratch_fd = k > 1 ? fds[1] : -1;
+	}
+	if (p->late_root && late_root_fd < 0)
+		child_fail(NSB_STEP_SYNC, EPROTO, -1);
 	syscall(SYS_close, p->sync_fd);
 }
 
@@ -529,8 +585,13 @@ void nsb_container_child_main(const struct nsb_plan *p)
 	for (int i = 0; i < 2; i++)
 		if (p->child_close[i] >= 0)
 			syscall(SYS_close, p->child_close[i]);
-	if (child_report_fd < 0 && p->sync_fd >= 0)
+	if (child_report_fd < 0 && p->sync_fd >= 0) {
 		make_report_pipe(p);
+	} else {
+		int err = 0, step = make_netns(p, &err);
+		if (step)
+			child_fail(step, err, -1);
+	}
 	/* Join the v1 groups first thing. Writing "0" to "tasks" moves the
 	 * (single-threaded) caller without the kernel's threadgroup lock, which
 	 * a pid written to cgroup.procs takes at the cost of an RCU grace
@@ -569,7 +630,8 @@ void nsb_container_child_main(const struct nsb_plan *p)
 		child_fail(NSB_STEP_PRIVATE, errno, -1);
 
 	if (p->root) {
-		int tree = p->root_mount_fd;
+		int tree = p->late_root ? late_root_fd : p->root_mount_fd;
+		int scratch = p->late_root ? late_scratch_fd : p->scratch_mount_fd;
 		if (tree < 0)
 			tree = (int)syscall(SYS_open_tree, AT_FDCWD, p->root,
 					    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -582,8 +644,8 @@ void nsb_container_child_main(const struct nsb_plan *p)
 		 * stacked on / (the unmount of the old root would then take the
 		 * top of that stack, the tmpfs, and leave the old root), so that
 		 * the old root's unmount below takes it along. */
-		if (p->scratch_mount_fd >= 0 &&
-		    syscall(SYS_move_mount, p->scratch_mount_fd, "", AT_FDCWD, "/proc",
+		if (scratch >= 0 &&
+		    syscall(SYS_move_mount, scratch, "", AT_FDCWD, "/proc",
 			    MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			child_fail(NSB_STEP_ROOT, errno, -1);
 		if (syscall(SYS_move_mount, tree, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH) < 0)

@@ -452,7 +452,7 @@ static int mount_ephemeral(nsbox_container *c, int *out_fd)
 
 static int prepare_layers(nsbox_container *c)
 {
-	int fd = -1, r;
+	int r;
 
 	if (c->nfiles > 0 && (!c->has_layers || c->ephemeral_size == 0))
 		return nsb_set_error_msg(-EOPNOTSUPP,
@@ -486,6 +486,24 @@ static int prepare_layers(nsbox_container *c)
 	if (r < 0 && r != -EBADF)
 		return nsb_prefix_error(r, "start container");
 	c->layer_hold_fd = r;
+	/* The mounts themselves are a parent step: nsb_container_integrate_mount(). */
+	(void)nsb_container_set_root_mount_fd(c, -1);
+	c->start_root_fd = true;
+	return 0;
+}
+
+/*
+ * The layered root's mounts: the overlay (and the ephemeral layer's tmpfs)
+ * as detached mounts, sent to the child with "go on". Made after the clone,
+ * while the child makes its network namespace on another CPU (see start()
+ * in container.c); the layers were checked and held before the clone.
+ */
+int nsb_container_integrate_mount(nsbox_container *c)
+{
+	int fd = -1, r;
+
+	if (!c->start_root_fd || c->root_mount_fd >= 0)
+		return 0;
 	if (c->ephemeral_size != 0) {
 		r = mount_ephemeral(c, &fd);
 		if (r < 0)
@@ -496,7 +514,6 @@ static int prepare_layers(nsbox_container *c)
 			return nsb_prefix_error(r, "start container");
 	}
 	(void)nsb_container_set_root_mount_fd(c, fd);
-	c->start_root_fd = true;
 	return 0;
 }
 

@@ -565,6 +565,7 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 		p->root_readonly = c->root_readonly;
 		p->root_mount_fd = c->root_mount_fd;
 		p->scratch_mount_fd = c->start_scratch_fd;
+		p->late_root = c->start_root_fd && c->root_mount_fd < 0;
 		if (c->default_mounts && (r = add_default_mounts(p, &cap, c)) < 0)
 			goto fail;
 	}
@@ -607,6 +608,10 @@ int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report
 	switch (rep->step) {
 	case NSB_STEP_CGROUPNS:
 		return nsb_set_error(r, "make cgroup namespace in container");
+	case NSB_STEP_NETNS:
+		return nsb_set_error(r, "make network namespace in container");
+	case NSB_STEP_AFFINITY:
+		return nsb_set_error(r, "give the container back the caller's CPU affinity");
 	case NSB_STEP_BECOME_ROOT:
 		return nsb_set_error(r, "become root of the user namespace in container");
 	case NSB_STEP_TIMENS:
@@ -616,7 +621,7 @@ int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report
 	case NSB_STEP_PRIVATE:
 		return nsb_set_error(r, "make mounts private in container");
 	case NSB_STEP_ROOT:
-		if (p->root_mount_fd >= 0)
+		if (p->root_mount_fd >= 0 || p->late_root)
 			return nsb_set_error(r, "attach the root mount over / in container");
 		return nsb_set_error(r, "bind root %s onto itself in container", p->root);
 	case NSB_STEP_OP:

@@ -994,6 +994,66 @@ static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 	return 0;
 }
 
+/*
+ * Run the new child on another CPU of the caller's set than this one, until
+ * it gives itself the whole set back: the scheduler would otherwise leave
+ * it on this CPU, behind the parent, until the parent sleeps. Best effort.
+ */
+static void pin_elsewhere(pid_t pid, const cpu_set_t *allowed)
+{
+	int here = sched_getcpu();
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	for (int i = 0; i < CPU_SETSIZE; i++) {
+		if (i != here && CPU_ISSET(i, allowed)) {
+			CPU_SET(i, &one);
+			(void)sched_setaffinity(pid, sizeof(one), &one);
+			return;
+		}
+	}
+}
+
+/* "go on": one byte, with the late root mount and scratch tmpfs if any. */
+static int send_go_on(nsbox_container *c, int sock, bool late_root)
+{
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {0};
+	struct iovec iov;
+	int fds[2], n = 0;
+	char go = 1;
+	ssize_t sent;
+
+	iov.iov_base = &go;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (late_root) {
+		struct cmsghdr *cm;
+		fds[n++] = c->root_mount_fd;
+		if (c->start_scratch_fd >= 0)
+			fds[n++] = c->start_scratch_fd;
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
+	}
+	do
+		sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	if (sent != 1)
+		return nsb_set_error(sent < 0 ? NSB_NEG_ERRNO() : -EIO,
+				     "start container: tell the child to go on");
+	return 0;
+}
+
 static int start(nsbox_container *c)
 {
 	struct nsb_plan *plan = NULL;
@@ -1002,10 +1062,9 @@ static int start(nsbox_container *c)
 	int fds[2], r, pidfd = -1;
 	struct nsb_report err_rep, status_rep;
 	pid_t pid;
-	char go = 1;
 
-	/* Layers, cgroup, network (issue 7): checks, the overlay as a detached
-	 * mount and the cgroup v2 fd, before anything else. */
+	/* Layers, cgroup, network (issue 7): checks, the layer hold and the
+	 * cgroup fds, before anything else. */
 	r = nsb_container_integrate_prepare(c);
 	if (r < 0)
 		return r;
@@ -1040,6 +1099,17 @@ static int start(nsbox_container *c)
 	plan->sync_fd = sync_r;
 	plan->child_close[0] = -1;
 	plan->child_close[1] = sync_w;
+	/* With a layered root to mount, the child makes its network namespace
+	 * itself, on another CPU, while this one mounts (see
+	 * container-internal.h). Without, there is nothing to overlap, and the
+	 * hand-over between CPUs would cost more than it saves. */
+	if ((plan->clone_flags & CLONE_NEWNET) && plan->late_root) {
+		plan->clone_flags &= ~CLONE_NEWNET;
+		plan->unshare_net = true;
+		plan->restore_affinity = sched_getaffinity(0, sizeof(plan->affinity),
+							   &plan->affinity) == 0 &&
+					 CPU_COUNT(&plan->affinity) > 1;
+	}
 
 	pid = clone_child(plan->clone_flags, c->test_no_clone3, c->start_cgroup_fd,
 			  &c->start_v2_joined, &pidfd, plan, nsb_container_child_main);
@@ -1051,15 +1121,19 @@ static int start(nsbox_container *c)
 	c->pid = pid;
 	c->pidfd = pidfd;
 	c->reaped = false;
+	if (plan->restore_affinity)
+		pin_elsewhere(pid, &plan->affinity);
 
-	r = receive_report_fd(sync_w, pidfd, "start container", &rep_r);
+	r = nsb_container_integrate_mount(c);
+	if (r >= 0)
+		r = receive_report_fd(sync_w, pidfd, "start container", &rep_r);
 	if (r < 0) {
 		kill_and_reap(c);
 		goto fail_early;
 	}
 	r = run_parent_steps(c, pid, pidfd);
-	if (r >= 0 && send(sync_w, &go, 1, MSG_NOSIGNAL) != 1)
-		r = nsb_set_error(NSB_NEG_ERRNO(), "start container: tell the child to go on");
+	if (r >= 0)
+		r = send_go_on(c, sync_w, plan->late_root);
 	if (r < 0) {
 		kill_and_reap(c);
 		/* The child may have failed first (joining its cgroup, before

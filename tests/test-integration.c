@@ -751,6 +751,26 @@ START_TEST(network_in_another_host_namespace)
 END_TEST
 
 /* Everything at once, as the article's container. */
+/* A field of /proc/self/status ("Cpus_allowed_list"), malloc'ed. */
+static char *status_field(const char *name)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[512], *v = NULL;
+	size_t len = strlen(name);
+
+	ck_assert_ptr_nonnull(f);
+	while (!v && fgets(line, sizeof(line), f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			char *p = line + len + 1;
+			p += strspn(p, " \t");
+			p[strcspn(p, "\n")] = '\0';
+			v = strdup(p);
+		}
+	fclose(f);
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
 START_TEST(full_container)
 {
 	nsbox_cgroup *cg;
@@ -776,9 +796,25 @@ START_TEST(full_container)
 	ck_assert_int_eq(nsbox_container_set_hostname(c, "box1"), 0);
 	out = run_sh(c,
 		     "hostname; cat /etc/hostname; echo $$; grep -c . /proc/self/cgroup >/dev/null; "
-		     "grep -o 172.17.0.11 /etc/hosts; ip -4 -o addr show eth0 | grep -o 172.17.0.11/16",
+		     "grep -o 172.17.0.11 /etc/hosts; ip -4 -o addr show eth0 | grep -o 172.17.0.11/16; "
+		     "readlink /proc/self/ns/net; grep Cpus_allowed_list /proc/self/status",
 		     0);
-	ck_assert_str_eq(out, "box1\nbox1\n1\n172.17.0.11\n172.17.0.11/16\n");
+	{
+		/* The child made its network namespace on another CPU (container.c):
+		 * its own namespace, and the caller's CPU set again afterwards. */
+		char host_net[64], expect[512], *mask = status_field("Cpus_allowed_list");
+		ssize_t n = readlink("/proc/self/ns/net", host_net, sizeof(host_net) - 1);
+		ck_assert_int_gt(n, 0);
+		host_net[n] = '\0';
+		ck_assert_msg(!contains(out, host_net), "container in the host's netns: %s", out);
+		snprintf(expect, sizeof(expect), "box1\nbox1\n1\n172.17.0.11\n172.17.0.11/16\nnet:[");
+		ck_assert_msg(strncmp(out, expect, strlen(expect)) == 0, "output: %s", out);
+		snprintf(expect, sizeof(expect), "]\nCpus_allowed_list:\t%s\n", mask);
+		ck_assert_msg(strlen(out) > strlen(expect) &&
+				      strcmp(out + strlen(out) - strlen(expect), expect) == 0,
+			      "output: %s (caller's CPUs %s)", out, mask);
+		free(mask);
+	}
 	free(out);
 	nsbox_container_free(c);
 	cgroup_gone(cg);
