@@ -24,10 +24,14 @@
  *           detach the old root; exec the program;
  *   parent: wait; rmdir the four groups.
  *
- * With -P the network namespace is made by a helper process pinned to
- * another CPU while the parent prepares the cgroup and the mounts, and
- * the child joins it (setns) instead of creating it in clone3: the best
- * that overlapping the two can give on two CPUs.
+ * With -P, the same work overlapped on two CPUs, the most a start could
+ * gain that way: only the cgroup2 group is made before the clone (clone3
+ * needs it); the clone leaves out the network namespace; the parent pins
+ * the child to another CPU, where the child makes its network namespace
+ * (unshare) and then takes the whole CPU set back, while the parent makes
+ * the v1 groups, the limits and the two mounts and sends the five fds
+ * (three "tasks" files, tmpfs, overlay) over a socket (SCM_RIGHTS); the
+ * child joins its v1 groups before anything else and goes on as above.
  *
  * This is a measuring instrument for the floor, not a container tool: it
  * has no error recovery (a failure midway leaves its groups; the script
@@ -49,6 +53,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
@@ -64,7 +69,7 @@
 #define FSMOUNT_CLOEXEC 0x00000001
 #endif
 
-static void die(const char *what)
+__attribute__((noreturn)) static void die(const char *what)
 {
 	perror(what);
 	exit(125);
@@ -121,19 +126,143 @@ static void write_at(int dfd, const char *name, const char *s, int flags)
 	close(fd);
 }
 
+/* One byte and n fds over a unix socket, and back. */
+static void send_fds(int sock, const int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(5 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = {0};
+	struct iovec iov;
+	struct cmsghdr *cm;
+	char b = 1;
+
+	memset(&u, 0, sizeof(u));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
+	if (sendmsg(sock, &m, MSG_NOSIGNAL) != 1)
+		die("send fds");
+}
+
+static void recv_fds(int sock, int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(5 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = {0};
+	struct iovec iov;
+	struct cmsghdr *cm;
+	char b;
+
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1 || !(cm = CMSG_FIRSTHDR(&m)) ||
+	    cm->cmsg_len != CMSG_LEN((size_t)n * sizeof(int)))
+		die("receive fds");
+	memcpy(fds, CMSG_DATA(cm), (size_t)n * sizeof(int));
+}
+
+static const char *const limit_file[3] = {"cpu.cfs_quota_us", "memory.limit_in_bytes",
+					  "pids.max"};
+static const char *const limit_val[3] = {"20000", "67108864", "64"};
+
+/* The v1 groups with their limits; fds of their "tasks" files. */
+static void make_v1_groups(char (*group)[4096], int *tasks)
+{
+	char p[4096];
+
+	for (int i = 0; i < 3; i++) {
+		if (mkdir(group[i], 0755) < 0)
+			die(group[i]);
+		pathf(&p, "%s/%s", group[i], limit_file[i]);
+		write_at(AT_FDCWD, p, limit_val[i], 0);
+		pathf(&p, "%s/tasks", group[i]);
+		tasks[i] = open(p, O_WRONLY | O_CLOEXEC);
+		if (tasks[i] < 0)
+			die(p);
+	}
+}
+
+/* The tmpfs with upper, work and the /etc files; the overlay on it. */
+static void make_mounts(const char *image, int *tmp_out, int *ovl_out)
+{
+	char p[4096];
+	int tmp = fs_mount(fs_new("tmpfs")), ovl;
+
+	if (mkdirat(tmp, "upper", 0755) < 0 || mkdirat(tmp, "work", 0755) < 0 ||
+	    mkdirat(tmp, "upper/etc", 0755) < 0)
+		die("mkdir upper");
+	write_at(tmp, "upper/etc/hosts", "127.0.0.1\tlocalhost\tnsbox\n", O_CREAT | O_EXCL);
+	write_at(tmp, "upper/etc/hostname", "nsbox\n", O_CREAT | O_EXCL);
+	write_at(tmp, "upper/etc/resolv.conf", "", O_CREAT | O_EXCL);
+	/* upper and work named through /proc/self/fd */
+	ovl = fs_new("overlay");
+	fs_set(ovl, "lowerdir", image);
+	pathf(&p, "/proc/self/fd/%d/upper", tmp);
+	fs_set(ovl, "upperdir", p);
+	pathf(&p, "/proc/self/fd/%d/work", tmp);
+	fs_set(ovl, "workdir", p);
+	*ovl_out = fs_mount(ovl);
+	*tmp_out = tmp;
+}
+
+__attribute__((noreturn)) static void child(const char *image, int *tasks, int tmp, int ovl,
+					    char **argv)
+{
+	int procfs;
+
+	for (int i = 0; i < 3; i++)
+		if (write(tasks[i], "0", 1) != 1)
+			die("join v1 group");
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		die("unshare cgroup");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("make / private");
+	if (syscall(SYS_move_mount, tmp, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die("attach tmpfs");
+	if (syscall(SYS_move_mount, ovl, "", AT_FDCWD, image, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die("attach overlay");
+	if (chdir(image) < 0)
+		die("chdir");
+	procfs = fs_mount(fs_new("proc"));
+	if (syscall(SYS_move_mount, procfs, "", AT_FDCWD, "proc", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die("mount proc");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		die("pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		die("detach old root");
+	if (chdir("/") < 0)
+		die("chdir /");
+	execv(argv[0], argv);
+	die("exec");
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const limit_file[3] = {"cpu.cfs_quota_us", "memory.limit_in_bytes",
-						  "pids.max"};
-	static const char *const limit_val[3] = {"20000", "67108864", "64"};
-	char group[4][4096], p[4096];
-	int tasks[3], helper_pipe[2], netfd = -1, tmp, ovl, v2fd, ai = 1, parallel = 0;
-	pid_t helper = -1, pid;
+	char group[4][4096];
+	int tasks[3], sock[2], tmp = -1, ovl = -1, v2fd, ai = 1, overlap = 0, here, st;
+	cpu_set_t all;
 	struct clone_args ca;
 	const char *image;
+	pid_t pid;
 
 	if (argc > 1 && strcmp(argv[1], "-P") == 0) {
-		parallel = 1;
+		overlap = 1;
 		ai = 2;
 	}
 	if (argc - ai < 6) {
@@ -142,135 +271,65 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	image = argv[ai];
-	if (parallel) {
-		cpu_set_t set;
-		int me = sched_getcpu(), other = -1;
-
-		if (sched_getaffinity(0, sizeof(set), &set) < 0)
-			die("sched_getaffinity");
-		for (int i = 0; i < CPU_SETSIZE && other < 0; i++)
-			if (i != me && CPU_ISSET(i, &set))
-				other = i;
-		if (pipe2(helper_pipe, O_CLOEXEC) < 0)
-			die("pipe");
-		helper = fork();
-		if (helper == 0) {
-			char c;
-			if (unshare(CLONE_NEWNET) < 0)
-				die("unshare net");
-			/* stay until the parent holds the namespace */
-			close(helper_pipe[1]);
-			(void)read(helper_pipe[0], &c, 1);
-			_exit(0);
-		}
-		if (helper < 0)
-			die("fork");
-		close(helper_pipe[0]);
-		if (other >= 0) {
-			CPU_ZERO(&set);
-			CPU_SET(other, &set);
-			(void)sched_setaffinity(helper, sizeof(set), &set);
-		}
-	}
-	/* The cgroup: one group per hierarchy, the three limits, the tasks files. */
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 4; i++)
 		pathf(&group[i], "%s/floor-%d", argv[ai + 1 + i], (int)getpid());
-		if (mkdir(group[i], 0755) < 0)
-			die(group[i]);
-	}
-	for (int i = 0; i < 3; i++) {
-		pathf(&p, "%s/%s", group[i], limit_file[i]);
-		write_at(AT_FDCWD, p, limit_val[i], 0);
-		pathf(&p, "%s/tasks", group[i]);
-		tasks[i] = open(p, O_WRONLY | O_CLOEXEC);
-		if (tasks[i] < 0)
-			die(p);
-	}
+	if (mkdir(group[3], 0755) < 0)
+		die(group[3]);
 	v2fd = open(group[3], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (v2fd < 0)
 		die(group[3]);
-	/* The writable layer and the /etc files on a private tmpfs. */
-	tmp = fs_new("tmpfs");
-	tmp = fs_mount(tmp);
-	if (mkdirat(tmp, "upper", 0755) < 0 || mkdirat(tmp, "work", 0755) < 0 ||
-	    mkdirat(tmp, "upper/etc", 0755) < 0)
-		die("mkdir upper");
-	write_at(tmp, "upper/etc/hosts", "127.0.0.1\tlocalhost\tnsbox\n", O_CREAT | O_EXCL);
-	write_at(tmp, "upper/etc/hostname", "nsbox\n", O_CREAT | O_EXCL);
-	write_at(tmp, "upper/etc/resolv.conf", "", O_CREAT | O_EXCL);
-	/* The overlay, detached; its upper and work dirs named through /proc/self/fd. */
-	ovl = fs_new("overlay");
-	fs_set(ovl, "lowerdir", image);
-	pathf(&p, "/proc/self/fd/%d/upper", tmp);
-	fs_set(ovl, "upperdir", p);
-	pathf(&p, "/proc/self/fd/%d/work", tmp);
-	fs_set(ovl, "workdir", p);
-	ovl = fs_mount(ovl);
-	if (parallel) {
-		char c = 0;
-		pathf(&p, "/proc/%d/ns/net", (int)helper);
-		/* the helper has unshared once it is blocked in read: wait for
-		 * that by opening its namespace until it is not the caller's */
-		for (;;) {
-			struct stat a, b;
-			netfd = open(p, O_RDONLY | O_CLOEXEC);
-			if (netfd < 0)
-				die(p);
-			if (fstat(netfd, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 &&
-			    a.st_ino != b.st_ino)
-				break;
-			close(netfd);
-			sched_yield();
-		}
-		(void)write(helper_pipe[1], &c, 1);
-		close(helper_pipe[1]);
-		(void)waitpid(helper, NULL, 0);
+	if (!overlap) {
+		make_v1_groups(group, tasks);
+		make_mounts(image, &tmp, &ovl);
+	} else if (sched_getaffinity(0, sizeof(all), &all) < 0 ||
+		   socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0) {
+		die("affinity, socketpair");
 	}
 	memset(&ca, 0, sizeof(ca));
 	ca.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_INTO_CGROUP |
-		   (parallel ? 0 : CLONE_NEWNET);
+		   (overlap ? 0 : CLONE_NEWNET);
 	ca.exit_signal = SIGCHLD;
 	ca.cgroup = (uint64_t)v2fd;
+	here = sched_getcpu();
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0)
 		die("clone3");
 	if (pid == 0) {
-		int procfs;
+		if (overlap) {
+			int fds[5];
+			if (unshare(CLONE_NEWNET) < 0)
+				die("unshare net");
+			if (sched_setaffinity(0, sizeof(all), &all) < 0)
+				die("affinity back");
+			recv_fds(sock[1], fds, 5);
+			memcpy(tasks, fds, sizeof(tasks));
+			tmp = fds[3];
+			ovl = fds[4];
+		}
+		child(image, tasks, tmp, ovl, argv + ai + 5);
+	}
+	if (overlap) {
+		cpu_set_t one;
+		int fds[5];
 
-		for (int i = 0; i < 3; i++)
-			if (write(tasks[i], "0", 1) != 1)
-				die("join v1 group");
-		if (netfd >= 0 && setns(netfd, CLONE_NEWNET) < 0)
-			die("setns net");
-		if (unshare(CLONE_NEWCGROUP) < 0)
-			die("unshare cgroup");
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			die("make / private");
-		if (syscall(SYS_move_mount, tmp, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			die("attach tmpfs");
-		if (syscall(SYS_move_mount, ovl, "", AT_FDCWD, image, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			die("attach overlay");
-		if (chdir(image) < 0)
-			die("chdir");
-		procfs = fs_mount(fs_new("proc"));
-		if (syscall(SYS_move_mount, procfs, "", AT_FDCWD, "proc", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			die("mount proc");
-		if (syscall(SYS_pivot_root, ".", ".") < 0)
-			die("pivot_root");
-		if (umount2(".", MNT_DETACH) < 0)
-			die("detach old root");
-		if (chdir("/") < 0)
-			die("chdir /");
-		execv(argv[ai + 5], argv + ai + 5);
-		die("exec");
+		CPU_ZERO(&one);
+		for (int i = 0; i < CPU_SETSIZE; i++)
+			if (i != here && CPU_ISSET(i, &all)) {
+				CPU_SET(i, &one);
+				(void)sched_setaffinity(pid, sizeof(one), &one);
+				break;
+			}
+		make_v1_groups(group, tasks);
+		make_mounts(image, &tmp, &ovl);
+		memcpy(fds, tasks, sizeof(tasks));
+		fds[3] = tmp;
+		fds[4] = ovl;
+		send_fds(sock[0], fds, 5);
 	}
-	{
-		int st;
-		if (waitpid(pid, &st, 0) < 0)
-			die("waitpid");
-		for (int i = 0; i < 4; i++)
-			if (rmdir(group[i]) < 0)
-				die(group[i]);
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	}
+	if (waitpid(pid, &st, 0) < 0)
+		die("waitpid");
+	for (int i = 0; i < 4; i++)
+		if (rmdir(group[i]) < 0)
+			die(group[i]);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
