@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -232,27 +233,31 @@ static int detect_mounts(struct cg_layout *l)
 	return 0;
 }
 
-/* Fill each hierarchy's self from /proc/self/cgroup (mount root stripped). */
-static int detect_self(struct cg_layout *l)
+/* Fill each hierarchy's self from /proc/self/cgroup's text (mount root stripped). */
+static int detect_self(struct cg_layout *l, const char *text)
 {
-	nsb_autofclose FILE *f = fopen("/proc/self/cgroup", "re");
-	nsb_autofree char *line = NULL;
 	char *found[CG_MAX_HIER] = {NULL};
-	size_t cap = 0;
 	int r = 0;
 
-	if (!f)
-		return NSB_NEG_ERRNO();
-	while (getline(&line, &cap, f) > 0) {
-		char *c1 = strchr(line, ':'), *c2;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char buf[PATH_MAX + 256], *c1, *c2;
 		uint32_t m;
 		int version;
 
+		if (len < sizeof(buf)) {
+			memcpy(buf, line, len);
+			buf[len] = '\0';
+		} else {
+			buf[0] = '\0'; /* a cgroup path longer than PATH_MAX: not ours */
+		}
+		line += len + (end ? 1 : 0);
+		c1 = strchr(buf, ':');
 		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
 			continue;
 		*c2++ = '\0';
-		c2[strcspn(c2, "\n")] = '\0';
-		version = (c1[1] == '\0' && strncmp(line, "0:", 2) == 0) ? 2 : 1;
+		version = (c1[1] == '\0' && strncmp(buf, "0:", 2) == 0) ? 2 : 1;
 		m = version == 1 ? ctl_mask_of(c1 + 1, 1) : 0;
 		for (size_t i = 0; i < l->n; i++) {
 			if (l->h[i].version != version || found[i])
@@ -329,13 +334,159 @@ static int detect_root(const char *root, struct cg_layout *l)
 }
 
 /*
- * The real mounts are parsed once and kept (reading /proc/self/mountinfo
- * costs more than a cgroup mkdir) for as long as the mount table does not
- * change: the cache holds an open /proc/self/mountinfo, which the kernel
- * marks (POLLPRI|POLLERR) on any mount or unmount in that namespace, so one
- * poll() tells whether the parse is still good. The fd is the cache's only
- * state in the process (close-on-exec); a forked child or a process in
- * another mount namespace parses again. The caller's own cgroups
+ * The fast way, with statmount(2) (Linux 6.8; 6.11 for a v1 mount's options): the
+ * hierarchies /proc/self/cgroup lists, each looked for where systemd and
+ * every distribution mount them (/sys/fs/cgroup/<controllers>, cgroup2 at
+ * /sys/fs/cgroup or /sys/fs/cgroup/unified) and taken only if that mount
+ * is the hierarchy: cgroup2, or cgroup with exactly those controllers in
+ * its options. Two system calls per hierarchy instead of the kernel writing
+ * out the whole mount table (/proc/self/mountinfo: 0.1 ms and more). Any
+ * doubt (an older kernel, a hierarchy elsewhere or not mounted) returns
+ * -ENOENT, and the caller parses the mount table instead.
+ */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+#ifndef __NR_statmount
+#define __NR_statmount 457
+#endif
+#define CG_STATMOUNT_MNT_ROOT 0x08U
+#define CG_STATMOUNT_MNT_POINT 0x10U
+#define CG_STATMOUNT_FS_TYPE 0x20U
+#define CG_STATMOUNT_MNT_OPTS 0x80U
+
+struct cg_mnt_id_req { /* struct mnt_id_req, version 0 */
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+
+/* The fixed part of struct statmount (512 bytes); strings follow in str[]. */
+struct cg_statmount {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master, propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t spare[50];
+	char str[];
+};
+_Static_assert(sizeof(struct cg_statmount) == 512, "struct statmount is 512 bytes");
+
+struct cg_found {
+	uint64_t id;
+	int version;
+	uint32_t ctls;
+	char *point, *root;
+};
+
+/* The mount at path, if it is a cgroup (version 1: with exactly ctls). */
+static int probe_mount(const char *path, int version, uint32_t ctls, struct cg_found *out)
+{
+	union {
+		struct cg_statmount sm;
+		char buf[4096];
+	} u;
+	struct cg_mnt_id_req req = {.size = sizeof(req)};
+	struct statx stx;
+	const char *type;
+
+	if (statx(AT_FDCWD, path, AT_NO_AUTOMOUNT, STATX_MNT_ID_UNIQUE, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+		return -ENOENT;
+	req.mnt_id = stx.stx_mnt_id;
+	req.param = CG_STATMOUNT_MNT_ROOT | CG_STATMOUNT_MNT_POINT | CG_STATMOUNT_FS_TYPE |
+		    CG_STATMOUNT_MNT_OPTS;
+	if (syscall(__NR_statmount, &req, &u.sm, sizeof(u), 0) < 0)
+		return -ENOENT;
+	if ((u.sm.mask & (CG_STATMOUNT_MNT_ROOT | CG_STATMOUNT_MNT_POINT | CG_STATMOUNT_FS_TYPE)) !=
+	    (CG_STATMOUNT_MNT_ROOT | CG_STATMOUNT_MNT_POINT | CG_STATMOUNT_FS_TYPE))
+		return -ENOENT;
+	type = u.sm.str + u.sm.fs_type;
+	if (version == 2 ? strcmp(type, "cgroup2") != 0
+			 : (strcmp(type, "cgroup") != 0 || !(u.sm.mask & CG_STATMOUNT_MNT_OPTS) ||
+			    ctl_mask_of(u.sm.str + u.sm.mnt_opts, 1) != ctls))
+		return -ENOENT;
+	out->id = u.sm.mnt_id;
+	out->version = version;
+	out->ctls = ctls;
+	out->point = strdup(u.sm.str + u.sm.mnt_point);
+	out->root = strdup(u.sm.str + u.sm.mnt_root);
+	if (out->point && out->root)
+		return 0;
+	free(out->point);
+	free(out->root);
+	return -ENOMEM;
+}
+
+static int detect_mounts_fast(struct cg_layout *l, const char *self_text)
+{
+	struct cg_found f[CG_MAX_HIER];
+	size_t n = 0;
+	int r = 0;
+
+	for (const char *line = self_text; *line && r == 0;) {
+		const char *end = strchr(line, '\n'), *c1, *c2;
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char ctls[256], path[300];
+
+		c1 = memchr(line, ':', len);
+		c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+		line += len + (end ? 1 : 0);
+		if (!c2 || (size_t)(c2 - c1 - 1) >= sizeof(ctls))
+			continue;
+		memcpy(ctls, c1 + 1, (size_t)(c2 - c1 - 1));
+		ctls[c2 - c1 - 1] = '\0';
+		if (n == CG_MAX_HIER) {
+			r = -ENOENT;
+		} else if (!ctls[0]) {
+			r = probe_mount("/sys/fs/cgroup", 2, 0, &f[n]);
+			if (r == -ENOENT)
+				r = probe_mount("/sys/fs/cgroup/unified", 2, 0, &f[n]);
+		} else {
+			uint32_t m = ctl_mask_of(ctls, 1);
+			if (!m)
+				continue; /* name=systemd, devices, net_cls...: not ours */
+			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", ctls);
+			r = probe_mount(path, 1, m, &f[n]);
+		}
+		if (r == 0)
+			n++;
+	}
+	/* In mount order, as the mount table lists them. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && f[k - 1].id > f[k].id; k--) {
+			struct cg_found t = f[k];
+			f[k] = f[k - 1];
+			f[k - 1] = t;
+		}
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = layout_add(l, f[i].version,
+			       f[i].version == 2 ? v2_root_controllers(f[i].point) : f[i].ctls,
+			       f[i].point, f[i].root);
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].point);
+		free(f[i].root);
+	}
+	if (r < 0)
+		cgroup_layout_clear(l);
+	return r;
+}
+
+/*
+ * Otherwise the real mounts are parsed once and kept (reading
+ * /proc/self/mountinfo costs more than a cgroup mkdir) for as long as the
+ * mount table does not change: the cache holds an open /proc/self/mountinfo,
+ * which the kernel marks (POLLPRI|POLLERR) on any mount or unmount in that
+ * namespace, so one poll() tells whether the parse is still good. The fd is
+ * the cache's only state in the process (close-on-exec); a forked child or
+ * a process in another mount namespace parses again. The first detection
+ * in a process takes the fast way instead, and the second builds the cache:
+ * a short-lived caller (a tool starting one container) never reads the
+ * mount table, a long-lived one reads it once. The caller's own cgroups
  * (/proc/self/cgroup) are read every time.
  */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -344,6 +495,7 @@ static int cache_fd = -1;
 static pid_t cache_pid;
 static ino_t cache_ns;
 static dev_t cache_ns_dev;
+static pid_t fast_pid; /* the process that took the fast way once */
 
 static int layout_copy(const struct cg_layout *from, struct cg_layout *to)
 {
@@ -375,15 +527,27 @@ static bool cache_valid(const struct stat *ns)
 	return poll(&pfd, 1, 0) == 0;
 }
 
-static int detect_mounts_cached(struct cg_layout *l)
+static int detect_mounts_cached(struct cg_layout *l, const char *self_text)
 {
 	struct stat ns;
 	int r;
 
 	/* Never wait for the lock: another thread may hold it, or may have held
 	 * it when this process was forked (then it stays locked here). */
-	if (stat("/proc/self/ns/mnt", &ns) < 0 || pthread_mutex_trylock(&cache_lock) != 0)
+	if (pthread_mutex_trylock(&cache_lock) != 0)
 		return detect_mounts(l);
+	if ((cache_fd < 0 || cache_pid != getpid()) && fast_pid != getpid()) {
+		fast_pid = getpid();
+		r = detect_mounts_fast(l, self_text);
+		if (r != -ENOENT) {
+			pthread_mutex_unlock(&cache_lock);
+			return r;
+		}
+	}
+	if (stat("/proc/self/ns/mnt", &ns) < 0) {
+		pthread_mutex_unlock(&cache_lock);
+		return detect_mounts(l);
+	}
 	if (cache_valid(&ns)) {
 		r = layout_copy(&cache, l);
 		pthread_mutex_unlock(&cache_lock);
@@ -407,13 +571,17 @@ static int detect_mounts_cached(struct cg_layout *l)
 
 int cgroup_layout_detect(const char *root, struct cg_layout *l)
 {
+	nsb_autofree char *self_text = NULL;
 	size_t n1 = 0, n2 = 0;
-	int r;
+	int r = 0;
 
 	memset(l, 0, sizeof(*l));
-	r = root ? detect_root(root, l) : detect_mounts_cached(l);
+	if (!root)
+		r = nsb_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &self_text, NULL);
+	if (r == 0)
+		r = root ? detect_root(root, l) : detect_mounts_cached(l, self_text);
 	if (r == 0 && !root)
-		r = detect_self(l);
+		r = detect_self(l, self_text);
 	if (r < 0) {
 		cgroup_layout_clear(l);
 		return r == -ENOMEM ? nsb_oom()

@@ -185,6 +185,120 @@ START_TEST(layout_detected)
 }
 END_TEST
 
+static const uint32_t layout_bits[] = {NSBOX_CGROUP_CPU,    NSBOX_CGROUP_CPUACCT,
+					NSBOX_CGROUP_CPUSET, NSBOX_CGROUP_MEMORY,
+					NSBOX_CGROUP_PIDS,   NSBOX_CGROUP_FREEZER,
+					NSBOX_CGROUP_IO,     NSBOX_CGROUP_UNIFIED};
+
+/* How many of the caller's fds are open on a mountinfo file (the cache's). */
+static int mountinfo_fds(void)
+{
+	int count = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		char link[64], target[256];
+		ssize_t n;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strstr(target, "/mountinfo"))
+			count++;
+	}
+	return count;
+}
+
+/* One look (bit 0: the layout, else that controller's mount) as text. */
+static void look(uint32_t bit, char *out, size_t size)
+{
+	char *m = NULL;
+	int layout = 0, r;
+	uint32_t ctls = 0;
+
+	if (!bit) {
+		r = nsbox_cgroup_layout(NULL, &layout, &ctls);
+		snprintf(out, size, "%d: layout %d controllers 0x%x", r, layout, (unsigned)ctls);
+		return;
+	}
+	r = nsbox_cgroup_controller_mount(NULL, bit, &m);
+	snprintf(out, size, "0x%x: %d %s", (unsigned)bit, r, m ? m : "-");
+	nsbox_free(m);
+}
+
+/* The same look as a new process's first (the fast way); "!" appended if
+ * it read the mount table. */
+static void first_look(uint32_t bit, char *out, size_t size)
+{
+	int p[2], st;
+	pid_t pid;
+	char *s;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char buf[512];
+		int before = mountinfo_fds();
+		look(bit, buf, sizeof(buf) - 1);
+		if (mountinfo_fds() != before)
+			strcat(buf, "!");
+		_exit(write(p[1], buf, strlen(buf)) == (ssize_t)strlen(buf) ? 0 : 1);
+	}
+	close(p[1]);
+	s = nsbt_read_all(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(st, 0);
+	snprintf(out, size, "%s", s);
+	free(s);
+}
+
+/*
+ * A process's first look at the layout takes the fast way (statmount(2) on
+ * where /proc/self/cgroup's hierarchies are usually mounted); later looks
+ * parse the mount table (and keep it). Both see the same, and a hierarchy
+ * moved elsewhere is found by the parse.
+ */
+START_TEST(layout_fast_way_matches_mount_table)
+{
+	char *v2 = nsbt_cgroup_mount(NULL), *mem = nsbt_cgroup_mount("memory"), *dir;
+	char fast[512], parsed[512];
+	bool conventional;
+
+	NSBT_REQUIRE_ROOT();
+	/* The fast way needs statmount (Linux 6.8) and the usual mount points. */
+	errno = 0;
+	conventional = v2 && mem && syscall(457, NULL, NULL, 0, 0) < 0 && errno != ENOSYS &&
+		       (strcmp(v2, "/sys/fs/cgroup") == 0 || strcmp(v2, "/sys/fs/cgroup/unified") == 0) &&
+		       strcmp(mem, "/sys/fs/cgroup/memory") == 0;
+	look(0, parsed, sizeof(parsed)); /* this process: its first look, whichever way */
+	for (size_t i = 0; i <= sizeof(layout_bits) / sizeof(layout_bits[0]); i++) {
+		uint32_t bit = i ? layout_bits[i - 1] : 0;
+		look(bit, parsed, sizeof(parsed));
+		first_look(bit, fast, sizeof(fast));
+		if (!conventional && fast[0] && fast[strlen(fast) - 1] == '!')
+			fast[strlen(fast) - 1] = '\0';
+		ck_assert_str_eq(fast, parsed);
+	}
+	if (!mem) {
+		free(v2);
+		return;
+	}
+	/* The memory hierarchy elsewhere: the fast look misses it, the parse
+	 * finds it. */
+	nsbt_enter_private_ns(0);
+	dir = nsbt_tmpdir("moved-memory");
+	ck_assert_int_eq(mount(mem, dir, NULL, MS_MOVE, NULL), 0);
+	first_look(NSBOX_CGROUP_MEMORY, fast, sizeof(fast));
+	snprintf(parsed, sizeof(parsed), "0x%x: 1 %s!", (unsigned)NSBOX_CGROUP_MEMORY, dir);
+	ck_assert_str_eq(fast, parsed);
+	ck_assert_int_eq(umount2(dir, MNT_DETACH), 0);
+	nsbt_rm_tmpdir(dir);
+	free(v2);
+	free(mem);
+}
+END_TEST
+
 /* The layout follows the mount table: a hierarchy unmounted or mounted
  * after a first look is seen (in a private mount namespace). */
 START_TEST(layout_follows_mounts)
@@ -1357,6 +1471,7 @@ static Suite *cgroup_suite(void)
 	tc = tcase_create("layout");
 	tcase_add_test(tc, layout_detected);
 	tcase_add_test(tc, layout_follows_mounts);
+	tcase_add_test(tc, layout_fast_way_matches_mount_table);
 	tcase_add_test(tc, layout_of_fake_trees);
 	suite_add_tcase(s, tc);
 
