@@ -338,22 +338,15 @@ static void reset_signals(void)
 }
 
 /*
- * plan.unshare_net: the network namespace, made here rather than by clone,
- * then the caller's CPU affinity back (the parent pinned this process to
- * another CPU meanwhile). Returns a step and sets *err, or returns 0.
+ * plan.unshare_net: the network namespace, made here rather than by clone
+ * (while the parent mounts the root). Returns a step and sets *err, or
+ * returns 0.
  */
 static int make_netns(const struct nsb_plan *p, int *err)
 {
-	if (!p->unshare_net)
-		return 0;
-	if (syscall(SYS_unshare, CLONE_NEWNET) < 0) {
+	if (p->unshare_net && syscall(SYS_unshare, CLONE_NEWNET) < 0) {
 		*err = errno;
 		return NSB_STEP_NETNS;
-	}
-	if (p->restore_affinity &&
-	    syscall(SYS_sched_setaffinity, 0, sizeof(p->affinity), &p->affinity) < 0) {
-		*err = errno;
-		return NSB_STEP_AFFINITY;
 	}
 	return 0;
 }

@@ -18,9 +18,10 @@
  *      the child blocks on the "go on" pipe. With a layered root, not
  *      CLONE_NEWNET: making a network namespace is the dearest part of a
  *      start (0.7 ms here), so the child makes it itself (unshare) before
- *      it sends the report pipe, pinned for that time to another CPU than
- *      the parent's, while the parent makes the root's mounts (detached;
- *      they go to the child with "go on" over the socket, SCM_RIGHTS);
+ *      it sends the report pipe, on another CPU (the scheduler places a new
+ *      child on an idle one), while the parent makes the root's mounts
+ *      (detached; they go to the child with "go on" over the socket,
+ *      SCM_RIGHTS);
  *   4. the PARENT STEPS run in the parent, in order: the built-in uid/gid map
  *      writer, then nsb_container_integrate_parent() (container-integrate.c:
  *      cgroup v2 fallback attach, the veth into the child's netns), then
@@ -34,7 +35,6 @@
 #ifndef NSB_CONTAINER_INTERNAL_H
 #define NSB_CONTAINER_INTERNAL_H
 
-#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,7 +91,6 @@ enum nsb_step {
 	NSB_STEP_FORK,         /* enter: forking the program */
 	NSB_STEP_CGROUP,       /* joining plan.cgroup_fd[index] (a v1 hierarchy) */
 	NSB_STEP_NETNS,        /* unshare(CLONE_NEWNET), see plan.unshare_net */
-	NSB_STEP_AFFINITY,     /* giving back the caller's CPU affinity */
 };
 
 /* Kinds of mount-table operations, done in order below the root. */
@@ -133,9 +132,6 @@ struct nsb_plan {
 	int clone_flags;      /* CLONE_NEW* given to clone (no CLONE_NEWTIME) */
 	bool unshare_net;     /* start: the child makes its network namespace
 			       * (unshare) before it sends the report pipe */
-	bool restore_affinity; /* the parent pins the child to another CPU for
-				* that time; the child then sets this mask */
-	cpu_set_t affinity;
 	/* fds of the plan: the child uses them as-is */
 	int report_fd;        /* write end of the report pipe (enter), or -1:
 			       * the start child makes its own pipe and sends

@@ -610,8 +610,6 @@ int nsb_container_report_error(const struct nsb_plan *p, const struct nsb_report
 		return nsb_set_error(r, "make cgroup namespace in container");
 	case NSB_STEP_NETNS:
 		return nsb_set_error(r, "make network namespace in container");
-	case NSB_STEP_AFFINITY:
-		return nsb_set_error(r, "give the container back the caller's CPU affinity");
 	case NSB_STEP_BECOME_ROOT:
 		return nsb_set_error(r, "become root of the user namespace in container");
 	case NSB_STEP_TIMENS:

@@ -994,26 +994,6 @@ static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 	return 0;
 }
 
-/*
- * Run the new child on another CPU of the caller's set than this one, until
- * it gives itself the whole set back: the scheduler would otherwise leave
- * it on this CPU, behind the parent, until the parent sleeps. Best effort.
- */
-static void pin_elsewhere(pid_t pid, const cpu_set_t *allowed)
-{
-	int here = sched_getcpu();
-	cpu_set_t one;
-
-	CPU_ZERO(&one);
-	for (int i = 0; i < CPU_SETSIZE; i++) {
-		if (i != here && CPU_ISSET(i, allowed)) {
-			CPU_SET(i, &one);
-			(void)sched_setaffinity(pid, sizeof(one), &one);
-			return;
-		}
-	}
-}
-
 /* "go on": one byte, with the late root mount and scratch tmpfs if any. */
 static int send_go_on(nsbox_container *c, int sock, bool late_root)
 {
@@ -1100,15 +1080,12 @@ static int start(nsbox_container *c)
 	plan->child_close[0] = -1;
 	plan->child_close[1] = sync_w;
 	/* With a layered root to mount, the child makes its network namespace
-	 * itself, on another CPU, while this one mounts (see
-	 * container-internal.h). Without, there is nothing to overlap, and the
-	 * hand-over between CPUs would cost more than it saves. */
+	 * itself while this process mounts (see container-internal.h).
+	 * Without, there is nothing to overlap, and the hand-over would cost
+	 * more than it saves. */
 	if ((plan->clone_flags & CLONE_NEWNET) && plan->late_root) {
 		plan->clone_flags &= ~CLONE_NEWNET;
 		plan->unshare_net = true;
-		plan->restore_affinity = sched_getaffinity(0, sizeof(plan->affinity),
-							   &plan->affinity) == 0 &&
-					 CPU_COUNT(&plan->affinity) > 1;
 	}
 
 	pid = clone_child(plan->clone_flags, c->test_no_clone3, c->start_cgroup_fd,
@@ -1121,8 +1098,6 @@ static int start(nsbox_container *c)
 	c->pid = pid;
 	c->pidfd = pidfd;
 	c->reaped = false;
-	if (plan->restore_affinity)
-		pin_elsewhere(pid, &plan->affinity);
 
 	r = nsb_container_integrate_mount(c);
 	if (r >= 0)

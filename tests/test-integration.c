@@ -800,8 +800,8 @@ START_TEST(full_container)
 		     "readlink /proc/self/ns/net; grep Cpus_allowed_list /proc/self/status",
 		     0);
 	{
-		/* The child made its network namespace on another CPU (container.c):
-		 * its own namespace, and the caller's CPU set again afterwards. */
+		/* The child made its network namespace itself (container.c): its
+		 * own namespace, and the caller's CPU set. */
 		char host_net[64], expect[512], *mask = status_field("Cpus_allowed_list");
 		ssize_t n = readlink("/proc/self/ns/net", host_net, sizeof(host_net) - 1);
 		ck_assert_int_gt(n, 0);
