@@ -495,8 +495,9 @@ static int prepare_layers(nsbox_container *c)
 /*
  * The layered root's mounts: the overlay (and the ephemeral layer's tmpfs)
  * as detached mounts, sent to the child with "go on". Made after the clone,
- * while the child makes its network namespace on another CPU (see start()
- * in container.c); the layers were checked and held before the clone.
+ * while the child makes its network namespace (on the other CPU, when one
+ * is idle; see start() in container.c); the layers were checked and held
+ * before the clone.
  */
 int nsb_container_integrate_mount(nsbox_container *c)
 {

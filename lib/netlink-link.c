@@ -381,16 +381,29 @@ int nsb_nl_link_add_bridge(nsbox_netlink *nl, const char *name)
 
 /* ---- changing links ----------------------------------------------------- */
 
+/*
+ * The master's kind is checked first: given a master that takes no ports,
+ * the kernel detaches the link from its old bridge before it refuses, so
+ * the refusal would change something.
+ */
 int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *master)
 {
 	struct nlmsghdr *nlh;
-	char kind[32];
 	int idx = 0, r;
 
 	if (master) {
-		idx = nsb_nl_link_index(nl, master);
-		if (idx < 0)
-			return nsb_prefix_error(idx, "set master of %s to %s", name, master);
+		struct nsb_nl_link m = {.index = 0};
+		nl->ext[0] = '\0';
+		r = nsb_nl_link_get(nl, master, &m);
+		if (r < 0)
+			return nsb_nl_fail(nl, r, "set master of %s to %s: find link %s", name, master,
+					   master);
+		if (strcmp(m.kind, "bridge") != 0)
+			return nsb_set_error_msg(-EOPNOTSUPP,
+						 "set master of %s to %s: %s is not a bridge (kind "
+						 "\"%s\")",
+						 name, master, master, m.kind[0] ? m.kind : "none");
+		idx = m.index;
 	}
 	nlh = link_msg(nl, RTM_SETLINK, 0, name, NULL);
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)idx);
@@ -399,10 +412,6 @@ int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *mast
 		return 0;
 	if (!master)
 		return nsb_nl_fail(nl, r, "detach %s from its master", name);
-	if (r == -EOPNOTSUPP && master_not_bridge(nl, master, kind))
-		return nsb_set_error_msg(-EOPNOTSUPP,
-					 "set master of %s to %s: %s is not a bridge (kind \"%s\")",
-					 name, master, master, kind);
 	return nsb_nl_fail(nl, r, "set master of %s to %s", name, master);
 }
 

@@ -700,6 +700,17 @@ START_TEST(link_bridge_master)
 	l = olink(-1, "v0");
 	ck_assert_int_eq(rtnl_link_get_master(l), 0);
 	rtnl_link_put(l);
+	/* A refused master changes nothing: the port stays on its bridge (the
+	 * kernel alone would detach it first). */
+	OK(nsbox_netlink_set_master(nl, "v0", "br0"));
+	FAILS(nsbox_netlink_set_master(nl, "v0", "v0p"), -EOPNOTSUPP);
+	MSG_HAS("v0p is not a bridge (kind \"veth\")");
+	FAILS(nsbox_netlink_set_master(nl, "v0", "nobr"), -ENODEV);
+	MSG_HAS("find link nobr");
+	l = olink(-1, "v0");
+	ck_assert_int_eq(rtnl_link_get_master(l), bri);
+	rtnl_link_put(l);
+	OK(nsbox_netlink_set_nomaster(nl, "v0"));
 	FAILS(nsbox_netlink_add_bridge(nl, "br0"), -EEXIST);
 	MSG_HAS("add bridge br0: File exists");
 	nsbox_netlink_free(nl);
