@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -637,6 +638,26 @@ START_TEST(link_veth_bridged_failures)
 	FAILS(nsbox_netlink_add_veth_bridged(nl, NULL, "v1", -1, "br0", both), -EINVAL);
 	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", NULL, -1, "br0", both), -EINVAL);
 	NOTHING_NEW();
+
+	/* A later request failing deletes the pair again, in both namespaces.
+	 * Here no fd is left for the socket that brings the peer up in its
+	 * namespace (the pair itself is made over the handle's socket). */
+	{
+		struct rlimit old, tight;
+		int lowest = dup(0);
+
+		ck_assert_int_ge(lowest, 0);
+		close(lowest);
+		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+		tight = old;
+		tight.rlim_cur = (rlim_t)lowest; /* no new fd */
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+		fd = nsbox_netlink_add_veth_bridged(nl, "v0", "v1", c.nsfd, "br0", both);
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+		ck_assert_msg(fd == -EMFILE, "got %d: %s", fd, nsbox_last_error());
+		MSG_HAS("add veth v0 peer v1 in netns fd ");
+		NOTHING_NEW();
+	}
 
 	/* Unknown flag bits. */
 	FAILS(nsbox_netlink_add_veth_bridged(nl, "v0", "v1", -1, "br0", UINT32_C(1) << 2), -EINVAL);
