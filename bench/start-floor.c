@@ -126,55 +126,52 @@ static void write_at(int dfd, const char *name, const char *s, int flags)
 	close(fd);
 }
 
-/* One byte and n fds over a unix socket, and back. */
-static void send_fds(int sock, const int *fds, int n)
-{
+/* One byte and the five fds over a unix socket, and back. */
+struct fds_msg {
+	struct msghdr m;
+	struct iovec iov;
+	char b;
 	union {
 		char buf[CMSG_SPACE(5 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr m = {0};
-	struct iovec iov;
-	struct cmsghdr *cm;
-	char b = 1;
+};
 
-	memset(&u, 0, sizeof(u));
-	iov.iov_base = &b;
-	iov.iov_len = 1;
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-	cm = CMSG_FIRSTHDR(&m);
+static struct cmsghdr *fds_msg_init(struct fds_msg *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->iov.iov_base = &x->b;
+	x->iov.iov_len = 1;
+	x->m.msg_iov = &x->iov;
+	x->m.msg_iovlen = 1;
+	x->m.msg_control = x->u.buf;
+	x->m.msg_controllen = sizeof(x->u.buf);
+	return CMSG_FIRSTHDR(&x->m);
+}
+
+static void send_fds(int sock, const int *fds)
+{
+	struct fds_msg x;
+	struct cmsghdr *cm = fds_msg_init(&x);
+
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
-	if (sendmsg(sock, &m, MSG_NOSIGNAL) != 1)
+	cm->cmsg_len = CMSG_LEN(5 * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, 5 * sizeof(int));
+	if (sendmsg(sock, &x.m, MSG_NOSIGNAL) != 1)
 		die("send fds");
 }
 
-static void recv_fds(int sock, int *fds, int n)
+static void recv_fds(int sock, int *fds)
 {
-	union {
-		char buf[CMSG_SPACE(5 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr m = {0};
-	struct iovec iov;
+	struct fds_msg x;
 	struct cmsghdr *cm;
-	char b;
 
-	iov.iov_base = &b;
-	iov.iov_len = 1;
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof(u.buf);
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1 || !(cm = CMSG_FIRSTHDR(&m)) ||
-	    cm->cmsg_len != CMSG_LEN((size_t)n * sizeof(int)))
+	(void)fds_msg_init(&x);
+	if (recvmsg(sock, &x.m, MSG_CMSG_CLOEXEC) != 1 || !(cm = CMSG_FIRSTHDR(&x.m)) ||
+	    cm->cmsg_len != CMSG_LEN(5 * sizeof(int)))
 		die("receive fds");
-	memcpy(fds, CMSG_DATA(cm), (size_t)n * sizeof(int));
+	memcpy(fds, CMSG_DATA(cm), 5 * sizeof(int));
 }
 
 static const char *const limit_file[3] = {"cpu.cfs_quota_us", "memory.limit_in_bytes",
@@ -301,7 +298,7 @@ int main(int argc, char **argv)
 				die("unshare net");
 			if (sched_setaffinity(0, sizeof(all), &all) < 0)
 				die("affinity back");
-			recv_fds(sock[1], fds, 5);
+			recv_fds(sock[1], fds);
 			memcpy(tasks, fds, sizeof(tasks));
 			tmp = fds[3];
 			ovl = fds[4];
@@ -324,7 +321,7 @@ int main(int argc, char **argv)
 		memcpy(fds, tasks, sizeof(tasks));
 		fds[3] = tmp;
 		fds[4] = ovl;
-		send_fds(sock[0], fds, 5);
+		send_fds(sock[0], fds);
 	}
 	if (waitpid(pid, &st, 0) < 0)
 		die("waitpid");

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "container-internal.h"
+#include "scm.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -361,36 +362,16 @@ static int make_netns(const struct nsb_plan *p, int *err)
  */
 static void make_report_pipe(const struct nsb_plan *p)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
-	int pfd[2];
-	char b = 'r';
+	struct nsb_scm m;
+	int pfd[2], step, err = 0;
 	long n;
-	int step, err = 0;
 
 	if (syscall(SYS_pipe2, pfd, O_CLOEXEC) < 0)
 		syscall(SYS_exit_group, 127);
 	step = make_netns(p, &err);
-	memset(&u, 0, sizeof(u));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &b;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &pfd[0], sizeof(int));
+	nsb_scm_init(&m, 'r', &pfd[0], 1);
 	do
-		n = syscall(SYS_sendmsg, p->sync_fd, &msg, MSG_NOSIGNAL);
+		n = syscall(SYS_sendmsg, p->sync_fd, &m.msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		syscall(SYS_exit_group, 127);
@@ -402,41 +383,23 @@ static void make_report_pipe(const struct nsb_plan *p)
 
 static void wait_go_on(const struct nsb_plan *p)
 {
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *cm;
-	char b;
+	struct nsb_scm m;
+	int fds[NSB_SCM_MAX] = {-1, -1};
+	size_t k;
 	ssize_t n;
 
 	if (p->sync_fd < 0)
 		return;
-	memset(&u, 0, sizeof(u));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &b;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
+	nsb_scm_init(&m, 0, NULL, 0);
 	do
-		n = syscall(SYS_recvmsg, p->sync_fd, &msg, MSG_CMSG_CLOEXEC);
+		n = syscall(SYS_recvmsg, p->sync_fd, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		/* The parent gave up (or died): leave without a word. */
 		syscall(SYS_exit_group, 127);
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
-		int fds[2] = {-1, -1};
-		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		memcpy(fds, CMSG_DATA(cm), (k > 2 ? 2 : k) * sizeof(int));
-		late_root_fd = fds[0];
-		late_scratch_fd = k > 1 ? fds[1] : -1;
-	}
+	k = nsb_scm_fds(&m, fds, NSB_SCM_MAX);
+	late_root_fd = k > 0 ? fds[0] : -1;
+	late_scratch_fd = k > 1 ? fds[1] : -1;
 	if (p->late_root && late_root_fd < 0)
 		child_fail(NSB_STEP_SYNC, EPROTO, -1);
 	syscall(SYS_close, p->sync_fd);

@@ -42,6 +42,7 @@
 #include <linux/sched.h>
 
 #include "container-internal.h"
+#include "scm.h"
 #include "error.h"
 #include "macro.h"
 #include "system.h"
@@ -947,15 +948,8 @@ static pid_t clone_child(int flags, bool no_clone3, int cgroup_fd, bool *joined,
  */
 static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	struct pollfd pfd[2] = {{.fd = sock, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
-	struct msghdr msg = {0};
-	struct iovec iov;
-	struct cmsghdr *cm;
-	char b;
+	struct nsb_scm m;
 	ssize_t n;
 	int fd;
 
@@ -972,24 +966,16 @@ static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 							  "report (out of fds or memory?)",
 						 what);
 	}
-	iov.iov_base = &b;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
+	nsb_scm_init(&m, 0, NULL, 0);
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "%s: receive the child's report pipe", what);
-	cm = CMSG_FIRSTHDR(&msg);
-	if (n != 1 || !cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (n != 1 || nsb_scm_fds(&m, &fd, 1) != 1)
 		return nsb_set_error_msg(-ECHILD, "%s: the child ended before it could report "
 						  "(out of fds or memory?)",
 					 what);
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	*out = fd;
 	return 0;
 }
@@ -997,36 +983,19 @@ static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 /* "go on": one byte, with the late root mount and scratch tmpfs if any. */
 static int send_go_on(nsbox_container *c, int sock, bool late_root)
 {
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {0};
-	struct iovec iov;
-	int fds[2], n = 0;
-	char go = 1;
+	struct nsb_scm m;
+	int fds[NSB_SCM_MAX];
+	size_t n = 0;
 	ssize_t sent;
 
-	iov.iov_base = &go;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	if (late_root) {
-		struct cmsghdr *cm;
 		fds[n++] = c->root_mount_fd;
 		if (c->start_scratch_fd >= 0)
 			fds[n++] = c->start_scratch_fd;
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
 	}
+	nsb_scm_init(&m, 1, fds, n);
 	do
-		sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		sent = sendmsg(sock, &m.msg, MSG_NOSIGNAL);
 	while (sent < 0 && errno == EINTR);
 	if (sent != 1)
 		return nsb_set_error(sent < 0 ? NSB_NEG_ERRNO() : -EIO,
