@@ -5,8 +5,9 @@
  * parent around the clone (see container-internal.h for the start):
  *
  * - Layers. The setter copies the set's description (nsb_layerset_describe).
- *   At start the parent builds the overlay as a DETACHED mount
- *   (fsopen/fsconfig lowerdir+/fsmount) and hands the fd to the child, which
+ *   At start, right after the clone, the parent builds the overlay as a
+ *   DETACHED mount (fsopen/fsconfig lowerdir+/fsmount) while the child makes
+ *   its network namespace, and hands the fd over with "go on"; the child
  *   move_mount()s it over "/" of its own mount namespace and pivot_root()s
  *   to it: the overlay never shows in the host's mount table and goes away
  *   with the container. Decision: no mount point directory is used at all
@@ -19,7 +20,8 @@
  *   a cgroup2 hierarchy (pure v2, and the unified one of a hybrid layout)
  *   the child is born in the group with clone3(CLONE_INTO_CGROUP). For each
  *   v1 hierarchy the parent opens the group's "tasks" file before the clone
- *   and the child, first thing, before it waits for "go on", writes "0"
+ *   and the child, first thing (after making its network namespace when it
+ *   makes one), before it waits for "go on", writes "0"
  *   (itself) into it: the kernel moves a task that moves itself without
  *   taking the threadgroup lock for writing, whereas a pid written into
  *   cgroup.procs by the parent costs an RCU grace period (10 to 20 ms here).
@@ -729,17 +731,23 @@ int nsb_container_integrate_parent(nsbox_container *c, pid_t pid)
 	return 0;
 }
 
-/* Free what only the start needed; the container's own things stay. */
-void nsb_container_integrate_done(nsbox_container *c)
+/* The fds and handle only a start needs, and its record of what it made. */
+static void release_start(nsbox_container *c)
 {
-	NSB_CLOSE(c->start_cgroup_fd);
-	NSB_CLOSE(c->start_scratch_fd); /* attached in the container by now */
-	close_v1_fds(c);
-	nsbox_netlink_free(c->start_host_nl);
-	c->start_host_nl = NULL;
 	c->start_veth[0] = '\0';
 	c->start_bridge_made = false;
-	/* start_root stays: it names the container's root in messages. */
+	nsbox_netlink_free(c->start_host_nl);
+	c->start_host_nl = NULL;
+	NSB_CLOSE(c->start_cgroup_fd);
+	NSB_CLOSE(c->start_scratch_fd); /* after a start: attached in the container */
+	close_v1_fds(c);
+}
+
+/* Free what only the start needed; the container's own things stay
+ * (start_root too: it names the container's root in messages). */
+void nsb_container_integrate_done(nsbox_container *c)
+{
+	release_start(c);
 }
 
 void nsb_container_integrate_undo(nsbox_container *c)
@@ -754,13 +762,7 @@ void nsb_container_integrate_undo(nsbox_container *c)
 			(void)nsb_nl_link_del(c->start_host_nl, c->net.bridge);
 		(void)nsb_set_error_msg(-EIO, "%s", saved);
 	}
-	c->start_veth[0] = '\0';
-	c->start_bridge_made = false;
-	nsbox_netlink_free(c->start_host_nl);
-	c->start_host_nl = NULL;
-	NSB_CLOSE(c->start_cgroup_fd);
-	NSB_CLOSE(c->start_scratch_fd);
-	close_v1_fds(c);
+	release_start(c);
 	if (c->start_root_fd) {
 		NSB_CLOSE(c->root_mount_fd);
 		c->start_root_fd = false;

@@ -456,6 +456,7 @@ static bool id_mapped(const struct nsb_id_range *m, size_t n, uint32_t id)
 
 int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan **out)
 {
+	const char *root = nsb_container_root(c);
 	struct nsb_plan *p;
 	size_t cap = 0;
 	int r, maxfd = 2;
@@ -558,8 +559,8 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	}
 
 	p->private_mounts = c->ns & NSBOX_NS_MOUNT;
-	if (nsb_container_root(c)) {
-		p->root = arena_strdup(p, nsb_container_root(c));
+	if (root) {
+		p->root = arena_strdup(p, root);
 		if (!p->root)
 			goto oom;
 		p->root_readonly = c->root_readonly;
@@ -571,12 +572,12 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	}
 	if ((r = add_user_mounts(p, &cap, c)) < 0)
 		goto fail;
-	if (nsb_container_root(c) || c->masked) {
+	if (root || c->masked) {
 		r = add_paths(p, &cap, NSB_OP_MASK, c->masked, default_masked);
 		if (r < 0)
 			goto fail;
 	}
-	if (nsb_container_root(c) || c->readonly) {
+	if (root || c->readonly) {
 		r = add_paths(p, &cap, NSB_OP_READONLY, c->readonly, default_readonly);
 		if (r < 0)
 			goto fail;
@@ -587,9 +588,9 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 		goto oom;
 	if (c->cwd)
 		p->cwd = arena_strdup(p, c->cwd);
-	else if (nsb_container_root(c))
+	else if (root)
 		p->cwd = arena_strdup(p, "/");
-	if ((c->cwd || nsb_container_root(c)) && !p->cwd)
+	if ((c->cwd || root) && !p->cwd)
 		goto oom;
 	*out = p;
 	return 0;

@@ -619,36 +619,37 @@ static uint32_t map_down(const struct nsb_id_range *m, size_t n, uint32_t id, bo
  */
 static int check_root_reachable(const nsbox_container *c)
 {
+	const char *root = nsb_container_root(c);
 	bool uok, gok;
 	uint32_t uid, gid;
 	char path[PATH_MAX];
 	size_t len;
 	struct stat st;
 
-	if (!(c->ns & NSBOX_NS_USER) || !nsb_container_root(c))
+	if (!(c->ns & NSBOX_NS_USER) || !root)
 		return 0;
 	uid = map_down(c->uid_map, c->n_uid_map, 0, &uok);
 	gid = map_down(c->gid_map, c->n_gid_map, 0, &gok);
 	if (!uok || !gok || uid == 0)
 		return 0;
-	len = strlen(nsb_container_root(c));
+	len = strlen(root);
 	if (len >= sizeof(path))
-		return nsb_set_error_msg(-ENAMETOOLONG, "root %s: path too long", nsb_container_root(c));
-	memcpy(path, nsb_container_root(c), len + 1);
+		return nsb_set_error_msg(-ENAMETOOLONG, "root %s: path too long", root);
+	memcpy(path, root, len + 1);
 	for (size_t i = 1; i <= len; i++) {
 		mode_t need;
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
 		path[i] = '\0';
 		if (stat(path, &st) < 0)
-			return nsb_set_error(NSB_NEG_ERRNO(), "root %s: stat %s", nsb_container_root(c), path);
+			return nsb_set_error(NSB_NEG_ERRNO(), "root %s: stat %s", root, path);
 		need = st.st_uid == uid ? S_IXUSR : st.st_gid == gid ? S_IXGRP : S_IXOTH;
 		if (!(st.st_mode & need))
 			return nsb_set_error_msg(-EACCES,
 						 "root %s is not reachable by the container's root "
 						 "user (uid %u, gid %u outside): %s has mode %04o and "
 						 "owner %u:%u",
-						 nsb_container_root(c), uid, gid, path, (unsigned)(st.st_mode & 07777),
+						 root, uid, gid, path, (unsigned)(st.st_mode & 07777),
 						 (unsigned)st.st_uid, (unsigned)st.st_gid);
 		if (i < len)
 			path[i] = '/';
@@ -658,11 +659,12 @@ static int check_root_reachable(const nsbox_container *c)
 
 static int validate_start(nsbox_container *c)
 {
+	const char *root = nsb_container_root(c);
 	struct stat st;
 
 	if (!c->argv)
 		return nsb_set_error_msg(-EINVAL, "start container: no program set (argv)");
-	if ((nsb_container_root(c) || c->nmounts || c->masked || c->readonly) && !(c->ns & NSBOX_NS_MOUNT))
+	if ((root || c->nmounts || c->masked || c->readonly) && !(c->ns & NSBOX_NS_MOUNT))
 		return nsb_set_error_msg(-EINVAL,
 					 "start container: a root, mounts or masked/read-only "
 					 "paths need a mount namespace");
@@ -674,13 +676,13 @@ static int validate_start(nsbox_container *c)
 	if ((c->time_set[1] || c->time_set[2]) && !(c->ns & NSBOX_NS_TIME))
 		return nsb_set_error_msg(-EINVAL,
 					 "start container: time offsets need a time namespace");
-	if (nsb_container_root(c)) {
-		if (stat(nsb_container_root(c), &st) < 0)
-			return nsb_set_error(NSB_NEG_ERRNO(), "start container: root %s", nsb_container_root(c));
+	if (root) {
+		if (stat(root, &st) < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "start container: root %s", root);
 		if (!S_ISDIR(st.st_mode))
 			return nsb_set_error_msg(-ENOTDIR,
 						 "start container: root %s is not a directory",
-						 nsb_container_root(c));
+						 root);
 	}
 	/* A layered root is attached on its mount point through an fd the
 	 * parent opened: the container's user need not reach the path. */
