@@ -233,26 +233,35 @@ static int detect_mounts(struct cg_layout *l)
 	return 0;
 }
 
+/* The next line of text at *pos ("" at the end), and its length; *pos moves
+ * past it and its newline. */
+static const char *next_line(const char **pos, size_t *len)
+{
+	const char *line = *pos, *end = strchr(line, '\n');
+
+	*len = end ? (size_t)(end - line) : strlen(line);
+	*pos = line + *len + (end ? 1 : 0);
+	return line;
+}
+
 /* Fill each hierarchy's self from /proc/self/cgroup's text (mount root stripped). */
 static int detect_self(struct cg_layout *l, const char *text)
 {
 	char *found[CG_MAX_HIER] = {NULL};
+	const char *pos = text;
 	int r = 0;
 
-	for (const char *line = text; *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
+	while (*pos) {
+		size_t len;
+		const char *line = next_line(&pos, &len);
 		char buf[PATH_MAX + 256], *c1, *c2;
 		uint32_t m;
 		int version;
 
-		if (len < sizeof(buf)) {
-			memcpy(buf, line, len);
-			buf[len] = '\0';
-		} else {
-			buf[0] = '\0'; /* a cgroup path longer than PATH_MAX: not ours */
-		}
-		line += len + (end ? 1 : 0);
+		if (len >= sizeof(buf))
+			continue; /* a cgroup path longer than PATH_MAX: not ours */
+		memcpy(buf, line, len);
+		buf[len] = '\0';
 		c1 = strchr(buf, ':');
 		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
 			continue;
@@ -425,17 +434,17 @@ static int probe_mount(const char *path, int version, uint32_t ctls, struct cg_f
 static int detect_mounts_fast(struct cg_layout *l, const char *self_text)
 {
 	struct cg_found f[CG_MAX_HIER];
+	const char *pos = self_text;
 	size_t n = 0;
 	int r = 0;
 
-	for (const char *line = self_text; *line && r == 0;) {
-		const char *end = strchr(line, '\n'), *c1, *c2;
-		size_t len = end ? (size_t)(end - line) : strlen(line);
+	while (*pos && r == 0) {
+		size_t len;
+		const char *line = next_line(&pos, &len), *c1, *c2;
 		char ctls[256], path[300];
 
 		c1 = memchr(line, ':', len);
 		c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
-		line += len + (end ? 1 : 0);
 		if (!c2 || (size_t)(c2 - c1 - 1) >= sizeof(ctls))
 			continue;
 		memcpy(ctls, c1 + 1, (size_t)(c2 - c1 - 1));
@@ -1972,14 +1981,18 @@ static void pidvec_uniq(struct pidvec *pv)
 }
 
 /* All pids of the group (tree: with subgroups) in every hierarchy. */
-static int collect_pids(nsbox_cgroup *cg, bool tree, struct pidvec *pv, const char *what)
+/* The pids of every hierarchy's group (tree: and of its subgroups), or of
+ * the one hierarchy only when given. */
+static int collect_pids(nsbox_cgroup *cg, struct cg_hier *only, bool tree, struct pidvec *pv,
+			const char *what)
 {
 	for (size_t i = 0; i < cg->nh; i++) {
 		struct cg_hier *h = &cg->h[i];
 		int r;
 
-		if (h->dfd < 0)
-			continue; /* removed by a destroy that stopped half-way */
+		/* Not asked for, or removed by a destroy that stopped half-way. */
+		if (h->dfd < 0 || (only && h != only))
+			continue;
 		r = tree ? pidvec_add_tree(pv, h->dfd, 0) : pidvec_add_file(pv, h->dfd);
 		if (r == -ENOENT)
 			return explain_enoent(cg, h, "cgroup.procs", what);
@@ -2002,7 +2015,7 @@ NSB_EXPORT int nsbox_cgroup_get_pids(nsbox_cgroup *cg, pid_t **pids, size_t *n)
 	r = cgroup_check_live(cg, "list pids");
 	if (r < 0)
 		return r;
-	r = collect_pids(cg, false, &pv, "read");
+	r = collect_pids(cg, NULL, false, &pv, "read");
 	if (r < 0) {
 		free(pv.v);
 		return r;
@@ -2242,19 +2255,8 @@ static int kill_all(nsbox_cgroup *cg, bool gone_ok, bool confirm, const char *wh
 		size_t nfds = 0;
 		bool waited = false;
 
-		if (quick) {
-			r = pidvec_add_file(&all, quick->dfd);
-			if (r == -ENOENT)
-				r = explain_enoent(cg, quick, "cgroup.procs", what);
-			else if (r < 0)
-				r = r == -ENOMEM ? nsb_oom()
-						 : nsb_set_error(r, "%s: read %s/cgroup.procs", what,
-								 quick->path);
-			pidvec_uniq(&all);
-			quick = NULL;
-		} else {
-			r = collect_pids(cg, true, &all, what);
-		}
+		r = collect_pids(cg, quick, !quick, &all, what);
+		quick = NULL;
 		if (r == 0 && have_kill && all.n) {
 			r = pidvec_add_tree(&in_v2, v2->dfd, 0);
 			if (r < 0)
