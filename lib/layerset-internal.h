@@ -62,12 +62,12 @@ bool nsb_ls_is_committed(nsbox_layer_store *st, const char *id);
 /* Copy the tree under src_dfd into dst_dfd (both directories), preserving
  * everything; skip (relative paths) are left out (NULL-terminated or NULL). */
 int nsb_ls_copy_tree(int src_dfd, int dst_dfd, const char *const *skip);
-/* Copy the xattrs of (dfd,name) [no follow] to (dfd2,name2), dropping trusted.overlay.*
- * except trusted.overlay.opaque when keep_opaque. */
 /* Call fn for each extended attribute of dfd/name (none on a filesystem
  * without them); stops at and returns fn's first negative return. */
 typedef int (*nsb_ls_xattr_fn)(const char *key, const void *val, size_t len, void *ud);
 int nsb_ls_xattr_foreach(int dfd, const char *name, nsb_ls_xattr_fn fn, void *ud);
+/* Copy the xattrs of (dfd,name) [no follow] to (dfd2,name2), dropping trusted.overlay.*
+ * except trusted.overlay.opaque when keep_opaque. */
 int nsb_ls_copy_xattrs(int sdfd, const char *sname, int ddfd, const char *dname,
 		       bool keep_opaque);
 /* lsetxattr / lgetxattr / llistxattr relative to a dir fd, never following the last link. */
@@ -133,6 +133,8 @@ void nsb_layerset_desc_done(struct nsb_layerset_desc *d);
 /* lib/layerset-copy.c (issue 7): nsb_layerset_mount_detached() for a set
  * given by its description (as copied by a container); volatile_upper adds
  * overlay's "volatile" (no sync of the upper layer, not even at unmount). */
+int nsb_layerset_mount_desc_detached(const struct nsb_layerset_desc *d, bool volatile_upper,
+				     int *out_fd);
 /*
  * Keep the top store layer of a description from being removed while a
  * container uses it: a shared flock on its directory, released by closing
@@ -141,8 +143,6 @@ void nsb_layerset_desc_done(struct nsb_layerset_desc *d);
  * -EBADF when the set is not made of store layers (nothing to hold).
  */
 int nsb_ls_hold_layer(const struct nsb_layerset_desc *d);
-int nsb_layerset_mount_desc_detached(const struct nsb_layerset_desc *d, bool volatile_upper,
-				     int *out_fd);
 
 /* Mark the store's links "in change" (under the exclusive lock) and clear it. */
 int nsb_ls_mark_dirty(nsbox_layer_store *st);

@@ -244,11 +244,10 @@ static int cmp_id(const void *a, const void *b)
  * Each short link names its layer: a readlink and a stat a layer instead
  * of a stat, two file reads and a readlink (chain_walk()). Taken only when
  * the store is not in the middle of a change (no .changing mark: the links
- * agree with the layers),
- * and only when the list holds up: no layer twice, and its last layer a
- * base one (a loop made by editing lower files shows there); otherwise 1,
- * and the caller walks the parents one by one. With @out_shorts, the short
- * names too (the top's from its link file).
+ * agree with the layers) and when the list holds up: no layer twice, and
+ * its last layer a base one (a loop made by editing lower files shows
+ * there); otherwise 1, and the caller walks the parents one by one. With
+ * @out_shorts, the short names too (the top's from its link file).
  */
 static int chain_fast(nsbox_layer_store *st, const char *id, char ***out_ids,
 		      char ***out_shorts)
@@ -456,9 +455,8 @@ static int repair(nsbox_layer_store *st)
 		char id[NSB_LS_IDBUF];
 		if (de->d_name[0] == '.')
 			continue;
-		if (short_to_id(st, de->d_name, id) < 0 || !layer_exists(st, id)) {
+		if (short_to_id(st, de->d_name, id) < 0 || !layer_exists(st, id))
 			(void)unlinkat(ldfd, de->d_name, 0);
-		}
 	}
 	nsb_closedirp(&d);
 
