@@ -283,6 +283,20 @@ static const struct impl impls[] = {
 	{"tools", tools_create, tools_limits, tools_attach, tools_destroy},
 };
 
+/* One sleeping process per group, for the attach phase. */
+static void fork_sleepers(void)
+{
+	for (int i = 0; i < n_groups; i++) {
+		sleepers[i] = fork();
+		if (sleepers[i] < 0)
+			die("fork");
+		if (sleepers[i] == 0) {
+			for (;;)
+				pause();
+		}
+	}
+}
+
 /*
  * "interleaved": even groups by the direct program, odd groups by libnsbox,
  * alternating call by call, so both see the same machine noise.
@@ -303,15 +317,7 @@ static int interleaved(void)
 
 	phase2(direct_create, nsbox_create, &a[0], &b[0]);
 	phase2(direct_limits, nsbox_limits, &a[1], &b[1]);
-	for (int i = 0; i < n_groups; i++) {
-		sleepers[i] = fork();
-		if (sleepers[i] < 0)
-			die("fork");
-		if (sleepers[i] == 0) {
-			for (;;)
-				pause();
-		}
-	}
+	fork_sleepers();
 	phase2(direct_attach, nsbox_attach, &a[2], &b[2]);
 	phase2(direct_destroy, nsbox_destroy, &a[3], &b[3]);
 	printf("direct-interleaved %d %.4f %.4f %.4f %.4f %.4f\n", n_groups, a[0] / half, a[1] / half,
@@ -342,37 +348,23 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++)
 		if (strcmp(argv[1], impls[k].name) == 0)
 			im = &impls[k];
-	if (strcmp(argv[1], "interleaved") == 0) {
-		read_self();
-		sleepers = calloc((size_t)n_groups, sizeof(pid_t));
-		cgs = calloc((size_t)n_groups, sizeof(*cgs));
-		if (!sleepers || !cgs)
-			die("calloc");
-		return interleaved();
-	}
-	if (!im) {
+	if (!im && strcmp(argv[1], "interleaved") != 0) {
 		fprintf(stderr, "cgroup-bench: unknown mode %s\n", argv[1]);
 		return 2;
 	}
-	all_controllers = strcmp(im->name, "nsbox-all") == 0;
-	reap_late = strcmp(im->name, "direct-reap-late") == 0;
 	read_self();
 	sleepers = calloc((size_t)n_groups, sizeof(pid_t));
 	cgs = calloc((size_t)n_groups, sizeof(*cgs));
 	if (!sleepers || !cgs)
 		die("calloc");
+	if (!im)
+		return interleaved();
+	all_controllers = strcmp(im->name, "nsbox-all") == 0;
+	reap_late = strcmp(im->name, "direct-reap-late") == 0;
 
 	c = phase(im->create);
 	l = phase(im->limits);
-	for (int i = 0; i < n_groups; i++) {
-		sleepers[i] = fork();
-		if (sleepers[i] < 0)
-			die("fork");
-		if (sleepers[i] == 0) {
-			for (;;)
-				pause();
-		}
-	}
+	fork_sleepers();
 	a = phase(im->attach);
 	d = phase(im->destroy);
 	printf("%s %d %.4f %.4f %.4f %.4f %.4f\n", im->name, n_groups, c, l, a, d, c + l + a + d);
