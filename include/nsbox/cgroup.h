@@ -66,7 +66,10 @@ typedef struct nsbox_cgroup nsbox_cgroup;
 /**
  * nsbox_cgroup_layout - detect the cgroup layout of the machine
  * @root:        the directory holding the hierarchies, or NULL for the
- *               mounts in /proc/self/mountinfo; copied, not kept
+ *               machine's mounts (a process's first detection asks
+ *               statmount(2) about the usual mount points, later ones
+ *               read /proc/self/mountinfo; see nsbox_cgroup(3)); copied,
+ *               not kept
  * @layout:      where to store NSBOX_CGROUP_LAYOUT_*, or NULL
  * @controllers: where to store the NSBOX_CGROUP_* bits available, or NULL
  *

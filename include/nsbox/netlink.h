@@ -177,6 +177,9 @@ int nsbox_netlink_add_bridge(nsbox_netlink *nl, const char *name);
 /**
  * nsbox_netlink_set_master - attach link @name to bridge @master
  *
+ * @master's kind is checked first: a master that is not a bridge is refused
+ * with the link left as it was (on its old bridge, if it had one).
+ *
  * Return: 0, or -EINVAL (bad name), -ENODEV (either link missing),
  * -EOPNOTSUPP (@master cannot take ports: not a bridge), -EBUSY, -ELOOP.
  *
