@@ -374,7 +374,8 @@ int nsbox_container_set_keep_running(nsbox_container *c, int keep);
  *      and work directories, merged directory) is copied, the handle keeps
  *      no pointer to @ls. NULL removes the layers again
  *
- * At start the parent builds the overlay as a detached mount and the child
+ * At start the parent builds the overlay as a detached mount (right after
+ * the clone, while the child makes its network namespace) and the child
  * stacks it over / of its own mount namespace and switches to it
  * (pivot_root), so it never shows in the host's mount table and vanishes
  * with the container. No mount point directory is used (not the set's
@@ -472,8 +473,9 @@ int nsbox_container_add_file(nsbox_container *c, const char *path, const char *c
  * On a cgroup v2 hierarchy the child is born in the group
  * (clone3 CLONE_INTO_CGROUP), so it never runs outside; on each v1
  * hierarchy (v1 and hybrid layouts) the child joins it (writes itself to
- * the group's "tasks", opened by the parent before the clone) as its very
- * first step, before it waits for the parent to let it go on and before
+ * the group's "tasks", opened by the parent before the clone) as its
+ * first step (with a layered root, right after making its network
+ * namespace), before it waits for the parent to let it go on and before
  * anything of the container runs. A cgroup namespace (NSBOX_NS_CGROUP) is rooted at the group.
  *
  * Return: 0, or -EINVAL (the group is not created or opened), -EBUSY,
