@@ -251,7 +251,8 @@ char *nsbt_cgroup_self(const char *controller)
 		line[strcspn(line, "\n")] = '\0';
 		c2[1 + strcspn(c2 + 1, "\n")] = '\0';
 		if (!controller) {
-			if (strcmp(line, "0") == 0 && c1[1] == '\0')
+			/* "0::/path": the line was cut at the second ':' */
+			if (c1 == line + 1 && line[0] == '0' && c1[1] == '\0')
 				res = strdup(c2 + 1);
 			continue;
 		}
