@@ -49,7 +49,28 @@ struct cg_layout {
 	} h[CG_MAX_HIER];
 };
 
-enum cg_state { CG_NEW, CG_LIVE, CG_DESTROYED };
+/* CG_MAKING: between nsb_cgroup_create_begin() and _finish() (a container
+ * start); to the public functions it is "not created yet", like CG_NEW. */
+enum cg_state { CG_NEW, CG_MAKING, CG_LIVE, CG_DESTROYED };
+
+/* Limits set on a handle not yet created, applied by create in the order
+ * they were set (seq). One slot per limit: setting it again replaces it. */
+enum cg_limit {
+	CGL_CPU_MAX,
+	CGL_CPU_WEIGHT,
+	CGL_CPUSET_CPUS,
+	CGL_CPUSET_MEMS,
+	CGL_MEMORY, /* + which: max, high, low, memory+swap */
+	CGL_PIDS_MAX = CGL_MEMORY + 4,
+	CGL_IO_WEIGHT,
+	CGL_N
+};
+
+struct cg_pending {
+	unsigned seq;          /* 0: not set */
+	uint64_t a, b;         /* the setter's numbers */
+	char *s;               /* cpuset lists */
+};
 
 struct cgroup_ops;
 
@@ -67,6 +88,8 @@ struct nsbox_cgroup {
 	size_t nh;
 	struct cg_hier h[CG_MAX_HIER];
 	int v2;                /* index of the cgroup2 hierarchy, or -1 */
+	struct cg_pending pending[CGL_N];
+	unsigned pending_seq;
 };
 
 /*
@@ -140,5 +163,31 @@ struct nsb_cgroup_desc {
 };
 int nsb_cgroup_describe(const nsbox_cgroup *cg, struct nsb_cgroup_desc *out);
 void nsb_cgroup_desc_done(struct nsb_cgroup_desc *d);
+
+/*
+ * For the container module (issue 7): a container given a handle not yet
+ * created makes the group itself, split around its clone so that the v1
+ * part overlaps the child's own setup (see container-integrate.c).
+ *
+ * nsb_cgroup_copy_new: a new handle (not created) with cg's name, parent,
+ *   root, controllers, flags, time bound and recorded limits. 0, -EINVAL
+ *   (cg is not new), -ECHILD, -ENOMEM.
+ * nsb_cgroup_create_begin: what nsbox_cgroup_create() does for the cgroup2
+ *   hierarchy only (and the limits that live there): the handle goes from
+ *   new to "making", and nsb_cgroup_describe() works on it.
+ *   On failure what it made is removed and the handle is new again.
+ * nsb_cgroup_create_finish: the same for the v1 hierarchies; the handle is
+ *   live. On failure it stays "making": call nsb_cgroup_create_abort() once
+ *   no process is left in the cgroup2 group.
+ * nsb_cgroup_create_abort: remove what begin and finish made (the groups
+ *   must hold no process) and make the handle new again; for a start that
+ *   fails after them. Best effort.
+ * nsb_cgroup_is_new: the handle is not created or opened yet.
+ */
+int nsb_cgroup_copy_new(const nsbox_cgroup *cg, nsbox_cgroup **out);
+int nsb_cgroup_create_begin(nsbox_cgroup *cg);
+int nsb_cgroup_create_finish(nsbox_cgroup *cg);
+void nsb_cgroup_create_abort(nsbox_cgroup *cg);
+bool nsb_cgroup_is_new(const nsbox_cgroup *cg);
 
 #endif /* NSB_CGROUP_INTERNAL_H */

@@ -683,7 +683,10 @@ static int check_new(nsbox_cgroup *cg, const char *what)
 		return r;
 	if (cg->state != CG_NEW)
 		return nsb_set_error_msg(-EINVAL, "%s of cgroup %s: the handle is already %s", what,
-					 cg->name, cg->state == CG_LIVE ? "created or opened" : "destroyed");
+					 cg->name,
+					 cg->state == CG_LIVE     ? "created or opened"
+					 : cg->state == CG_MAKING ? "being created"
+								  : "destroyed");
 	return 0;
 }
 
@@ -693,7 +696,7 @@ int cgroup_check_live(nsbox_cgroup *cg, const char *what)
 
 	if (r < 0)
 		return r;
-	if (cg->state == CG_NEW)
+	if (cg->state == CG_NEW || cg->state == CG_MAKING)
 		return nsb_set_error_msg(-EINVAL, "%s of cgroup %s: not created or opened yet", what,
 					 cg->name);
 	if (cg->state == CG_DESTROYED)
@@ -754,6 +757,8 @@ NSB_EXPORT void nsbox_cgroup_free(nsbox_cgroup *cg)
 		return;
 	for (size_t i = 0; i < cg->nh; i++)
 		hier_clear(&cg->h[i]);
+	for (size_t i = 0; i < CGL_N; i++)
+		free(cg->pending[i].s);
 	free(cg->name);
 	free(cg->parent);
 	free(cg->root);
@@ -1270,25 +1275,80 @@ static int start_live(nsbox_cgroup *cg, const char *what)
 	return r;
 }
 
+static int apply_pending(nsbox_cgroup *cg, int version);
+
+/* Make the groups of one version (2 first, then 1); the limits recorded
+ * for them follow. On failure the caller removes what the handle made. */
+static int create_version(nsbox_cgroup *cg, int version)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cg->nh && r >= 0; i++)
+		if (cg->h[i].version == version)
+			r = create_one(cg, &cg->h[i], cg->flags & NSBOX_CGROUP_ADOPT_EXISTING);
+	if (r >= 0 && version == 2)
+		v2_refresh_covered(cg);
+	if (r >= 0)
+		r = apply_pending(cg, version);
+	return r;
+}
+
+int nsb_cgroup_create_begin(nsbox_cgroup *cg)
+{
+	int r = start_live(cg, "create");
+
+	if (r < 0)
+		return r;
+	cg->state = CG_MAKING;
+	r = create_version(cg, 2);
+	if (r < 0)
+		nsb_cgroup_create_abort(cg);
+	return r;
+}
+
+/* On failure the handle stays "making": a container start removes what it
+ * made (nsb_cgroup_create_abort) once its child, which may sit in the v2
+ * group, is gone. */
+int nsb_cgroup_create_finish(nsbox_cgroup *cg)
+{
+	int r = create_version(cg, 1);
+
+	if (r < 0)
+		return r;
+	cg->state = CG_LIVE;
+	for (size_t i = 0; i < CGL_N; i++) {
+		free(cg->pending[i].s);
+		memset(&cg->pending[i], 0, sizeof(cg->pending[i]));
+	}
+	return 0;
+}
+
+void nsb_cgroup_create_abort(nsbox_cgroup *cg)
+{
+	if (cg->state != CG_MAKING && cg->state != CG_LIVE)
+		return;
+	rollback_created(cg);
+	reset_hierarchies(cg);
+	cg->state = CG_NEW;
+}
+
+bool nsb_cgroup_is_new(const nsbox_cgroup *cg)
+{
+	return cg->state == CG_NEW;
+}
+
 NSB_EXPORT int nsbox_cgroup_create(nsbox_cgroup *cg)
 {
 	int r;
 
 	NSB_CHECK_ARG(cg);
-	r = start_live(cg, "create");
+	r = nsb_cgroup_create_begin(cg);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < cg->nh; i++) {
-		r = create_one(cg, &cg->h[i], cg->flags & NSBOX_CGROUP_ADOPT_EXISTING);
-		if (r < 0) {
-			rollback_created(cg);
-			reset_hierarchies(cg);
-			return r;
-		}
-	}
-	v2_refresh_covered(cg);
-	cg->state = CG_LIVE;
-	return 0;
+	r = nsb_cgroup_create_finish(cg);
+	if (r < 0)
+		nsb_cgroup_create_abort(cg);
+	return r;
 }
 
 NSB_EXPORT int nsbox_cgroup_open(nsbox_cgroup *cg)
@@ -1425,15 +1485,38 @@ static int need(nsbox_cgroup *cg, uint32_t bit, const char *what, struct cg_hier
 	return 0;
 }
 
+/*
+ * A limit setter's step after its argument checks: on a handle not yet
+ * created, record the limit for create (returns 1); on a live one, find
+ * the hierarchy holding controller bit (returns 0), as need() does.
+ */
+static int limit_target(nsbox_cgroup *cg, enum cg_limit kind, uint64_t a, uint64_t b,
+			const char *str, uint32_t bit, const char *what, struct cg_hier **out)
+{
+	struct cg_pending *p = &cg->pending[kind];
+	char *copy = NULL;
+	int r = check_owner(cg);
+
+	if (r < 0)
+		return r;
+	if (cg->state != CG_NEW)
+		return need(cg, bit, what, out);
+	if (str && !(copy = strdup(str)))
+		return nsb_oom();
+	free(p->s);
+	p->s = copy;
+	p->a = a;
+	p->b = b;
+	p->seq = ++cg->pending_seq;
+	return 1;
+}
+
 NSB_EXPORT int nsbox_cgroup_set_cpu_max(nsbox_cgroup *cg, uint64_t quota_us, uint64_t period_us)
 {
 	struct cg_hier *h;
 	int r;
 
 	NSB_CHECK_ARG(cg);
-	r = need(cg, NSBOX_CGROUP_CPU, "set cpu max", &h);
-	if (r < 0)
-		return r;
 	if (quota_us != NSBOX_UNLIMITED && quota_us < 1000)
 		return nsb_set_error_msg(-EINVAL,
 					 "set cpu max of cgroup %s: quota %llu µs is below the kernel's "
@@ -1447,6 +1530,10 @@ NSB_EXPORT int nsbox_cgroup_set_cpu_max(nsbox_cgroup *cg, uint64_t quota_us, uin
 	if (quota_us != NSBOX_UNLIMITED && quota_us > (1ULL << 44) / 1000 * 1000)
 		return nsb_set_error_msg(-EINVAL, "set cpu max of cgroup %s: quota %llu µs is too large",
 					 cg->name, (unsigned long long)quota_us);
+	r = limit_target(cg, CGL_CPU_MAX, quota_us, period_us, NULL, NSBOX_CGROUP_CPU, "set cpu max",
+			 &h);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	return ops_of(h)->set_cpu_max(cg, h, quota_us, period_us);
 }
 
@@ -1478,12 +1565,13 @@ static int weight_set(nsbox_cgroup *cg, uint32_t ctl, const char *what, uint64_t
 	int r;
 
 	NSB_CHECK_ARG(cg);
-	r = need(cg, ctl, what, &h);
-	if (r < 0)
-		return r;
 	if (weight < 1 || weight > 10000)
 		return nsb_set_error_msg(-EINVAL, "%s of cgroup %s: weight %lld is outside 1..10000",
 					 what, cg->name, (long long)weight);
+	r = limit_target(cg, ctl == NSBOX_CGROUP_CPU ? CGL_CPU_WEIGHT : CGL_IO_WEIGHT, weight, 0,
+			 NULL, ctl, what, &h);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	ops = ops_of(h);
 	return ctl == NSBOX_CGROUP_CPU ? ops->set_cpu_weight(cg, h, weight)
 				       : ops->set_io_weight(cg, h, weight);
@@ -1622,13 +1710,14 @@ static int set_cpuset(nsbox_cgroup *cg, bool cpus, const char *list)
 
 	NSB_CHECK_ARG(cg);
 	NSB_CHECK_ARG(list);
-	r = need(cg, NSBOX_CGROUP_CPUSET, what, &h);
-	if (r < 0)
-		return r;
 	if (parse_list(list, want, NSB_ARRAY_SIZE(want), &nw) < 0)
 		return nsb_set_error_msg(-EINVAL,
 					 "%s of cgroup %s: \"%.64s\" is not a list such as \"0-3,5\"",
 					 what, cg->name, list);
+	r = limit_target(cg, cpus ? CGL_CPUSET_CPUS : CGL_CPUSET_MEMS, 0, 0, list,
+			 NSBOX_CGROUP_CPUSET, what, &h);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (allowed_set(h, cpus, &allowed) == 0 &&
 	    parse_list(allowed, have, NSB_ARRAY_SIZE(have), &nh) == 0) {
 		for (size_t i = 0; i < nw; i++) {
@@ -1697,9 +1786,10 @@ static int set_memory(nsbox_cgroup *cg, int which, uint64_t bytes)
 	int r;
 
 	NSB_CHECK_ARG(cg);
-	r = need(cg, NSBOX_CGROUP_MEMORY, mem_what[which], &h);
-	if (r < 0)
-		return r;
+	r = limit_target(cg, CGL_MEMORY + which, bytes, 0, NULL, NSBOX_CGROUP_MEMORY,
+			 mem_what[which], &h);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	return ops_of(h)->set_memory(cg, h, which, bytes);
 }
 
@@ -1767,14 +1857,14 @@ NSB_EXPORT int nsbox_cgroup_set_pids_max(nsbox_cgroup *cg, uint64_t max)
 	int r;
 
 	NSB_CHECK_ARG(cg);
-	r = need(cg, NSBOX_CGROUP_PIDS, "set pids max", &h);
-	if (r < 0)
-		return r;
 	if (max != NSBOX_UNLIMITED && max > (1u << 22))
 		return nsb_set_error_msg(-EINVAL,
 					 "set pids max of cgroup %s: %llu is above the kernel's limit "
 					 "of %u tasks (use NSBOX_UNLIMITED)",
 					 cg->name, (unsigned long long)max, 1u << 22);
+	r = limit_target(cg, CGL_PIDS_MAX, max, 0, NULL, NSBOX_CGROUP_PIDS, "set pids max", &h);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (max == NSBOX_UNLIMITED)
 		snprintf(buf, sizeof(buf), "max");
 	else
@@ -1807,6 +1897,74 @@ NSB_EXPORT int nsbox_cgroup_set_io_weight(nsbox_cgroup *cg, uint64_t weight)
 NSB_EXPORT int nsbox_cgroup_get_io_weight(nsbox_cgroup *cg, uint64_t *out)
 {
 	return weight_get(cg, NSBOX_CGROUP_IO, "get io weight", out);
+}
+
+/* ---- limits recorded before create ---------------------------------------------- */
+
+static const uint32_t limit_ctl[CGL_N] = {
+	[CGL_CPU_MAX] = NSBOX_CGROUP_CPU,         [CGL_CPU_WEIGHT] = NSBOX_CGROUP_CPU,
+	[CGL_CPUSET_CPUS] = NSBOX_CGROUP_CPUSET,  [CGL_CPUSET_MEMS] = NSBOX_CGROUP_CPUSET,
+	[CGL_MEMORY] = NSBOX_CGROUP_MEMORY,       [CGL_MEMORY + 1] = NSBOX_CGROUP_MEMORY,
+	[CGL_MEMORY + 2] = NSBOX_CGROUP_MEMORY,   [CGL_MEMORY + 3] = NSBOX_CGROUP_MEMORY,
+	[CGL_PIDS_MAX] = NSBOX_CGROUP_PIDS,       [CGL_IO_WEIGHT] = NSBOX_CGROUP_IO,
+};
+
+static int apply_one(nsbox_cgroup *cg, size_t kind)
+{
+	const struct cg_pending *p = &cg->pending[kind];
+
+	switch (kind) {
+	case CGL_CPU_MAX:
+		return nsbox_cgroup_set_cpu_max(cg, p->a, p->b);
+	case CGL_CPU_WEIGHT:
+		return nsbox_cgroup_set_cpu_weight(cg, p->a);
+	case CGL_CPUSET_CPUS:
+		return nsbox_cgroup_set_cpuset_cpus(cg, p->s);
+	case CGL_CPUSET_MEMS:
+		return nsbox_cgroup_set_cpuset_mems(cg, p->s);
+	case CGL_PIDS_MAX:
+		return nsbox_cgroup_set_pids_max(cg, p->a);
+	case CGL_IO_WEIGHT:
+		return nsbox_cgroup_set_io_weight(cg, p->a);
+	default:
+		return set_memory(cg, (int)(kind - CGL_MEMORY), p->a);
+	}
+}
+
+/*
+ * Write the limits recorded before create whose controller is on a
+ * hierarchy of this version, in the order they were set, with the live
+ * setters (so with their checks and messages). A limit whose controller
+ * the handle does not cover fails in the first pass (version 2), before
+ * any v1 group is made.
+ */
+static int apply_pending(nsbox_cgroup *cg, int version)
+{
+	enum cg_state saved = cg->state;
+	unsigned last = 0;
+	int r = 0;
+
+	for (;;) {
+		size_t next = CGL_N;
+		struct cg_hier *h;
+
+		for (size_t k = 0; k < CGL_N; k++)
+			if (cg->pending[k].seq > last &&
+			    (next == CGL_N || cg->pending[k].seq < cg->pending[next].seq))
+				next = k;
+		if (next == CGL_N)
+			break;
+		last = cg->pending[next].seq;
+		h = hier_of(cg, limit_ctl[next]);
+		if (h ? h->version != version : version != 2)
+			continue;
+		cg->state = CG_LIVE; /* the setters act on live groups */
+		r = apply_one(cg, next);
+		cg->state = saved;
+		if (r < 0)
+			break;
+	}
+	return r;
 }
 
 /* ---- membership ----------------------------------------------------------------- */

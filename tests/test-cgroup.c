@@ -402,9 +402,19 @@ START_TEST(handle_bad_input)
 	ck_assert_int_eq(nsbox_cgroup_set_controllers(cg, 1u << 20), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_set_timeout(cg, 10), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_set_timeout(NULL, 10000), -EINVAL);
-	/* Nothing works before create/open. */
-	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 10), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "not created or opened"));
+	/* Before create/open a limit is only recorded (checked now, written
+	 * by create); nothing else works. */
+	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 10), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, (uint64_t)1 << 40), -EINVAL);
+	ck_assert_int_eq(nsbox_cgroup_set_cpu_max(cg, 999, 100000), -EINVAL);
+	ck_assert_int_eq(nsbox_cgroup_set_cpu_weight(cg, 0), -EINVAL);
+	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "zero"), -EINVAL);
+	ck_assert_int_eq(nsbox_cgroup_set_cpuset_mems(cg, NULL), -EINVAL);
+	{
+		uint64_t v;
+		ck_assert_int_eq(nsbox_cgroup_get_pids_max(cg, &v), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "not created or opened"));
+	}
 	ck_assert_int_eq(nsbox_cgroup_attach(cg, getpid()), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_destroy(cg), -EINVAL);
 	ck_assert_int_eq(nsbox_cgroup_set_cpu_max(NULL, 1000, 0), -EINVAL);
@@ -730,6 +740,74 @@ START_TEST(limit_without_controller)
 			 -EOPNOTSUPP);
 	ck_assert_int_eq(nsbox_cgroup_open_dirfd(cg, (int *)&v), -EOPNOTSUPP);
 	destroy_cg(cg);
+}
+END_TEST
+
+/* Limits set before create: recorded, written by create in the order set,
+ * and a limit that cannot be had fails the create, which leaves nothing. */
+START_TEST(limits_recorded_before_create)
+{
+	nsbox_cgroup *cg = NULL, *probe = NULL;
+	char *name = cgname("early"), *s = NULL;
+	uint64_t q, p, v;
+
+	REQUIRE_HYBRID();
+	ck_assert_int_eq(nsbox_cgroup_new(&cg, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(cg, ALL_V1), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_cpu_max(cg, 20000, 100000), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 17), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_memory_max(cg, 64 << 20), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_cpu_weight(cg, 200), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 18), 0); /* replaces 17 */
+	/* The kernel refuses this cpu at create: nothing is left, the handle
+	 * is new again and keeps its limits. */
+	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "4095"), 0);
+	ck_assert_int_eq(nsbox_cgroup_create(cg), -EINVAL);
+	ck_assert_msg(strstr(nsbox_last_error(), "outside") != NULL, "%s", nsbox_last_error());
+	ck_assert_int_eq(nsbox_cgroup_new(&probe, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(probe, ALL_V1), 0);
+	ck_assert_int_eq(nsbox_cgroup_open(probe), -ENOENT);
+	nsbox_cgroup_free(probe);
+	ck_assert_int_eq(nsbox_cgroup_get_pids_max(cg, &v), -EINVAL);
+
+	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "0"), 0);
+	ck_assert_msg(nsbox_cgroup_create(cg) == 0, "%s", nsbox_last_error());
+	ck_assert_int_eq(nsbox_cgroup_get_cpu_max(cg, &q, &p), 0);
+	ck_assert_uint_eq(q, 20000);
+	ck_assert_uint_eq(p, 100000);
+	ck_assert_int_eq(nsbox_cgroup_get_pids_max(cg, &v), 0);
+	ck_assert_uint_eq(v, 18);
+	ck_assert_int_eq(nsbox_cgroup_get_memory_max(cg, &v), 0);
+	ck_assert_uint_eq(v, 64 << 20);
+	ck_assert_int_eq(nsbox_cgroup_get_cpu_weight(cg, &v), 0);
+	ck_assert_uint_eq(v, 200);
+	ck_assert_int_eq(nsbox_cgroup_get_cpuset_cpus(cg, &s), 0);
+	ck_assert_str_eq(s, "0");
+	nsbox_free(s);
+	destroy_cg(cg);
+
+	/* A limit of a controller the handle does not cover fails the create
+	 * before anything is made; one the layout cannot express fails it
+	 * after, and what it made is removed. */
+	ck_assert_int_eq(nsbox_cgroup_new(&cg, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(cg, NSBOX_CGROUP_PIDS), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_memory_max(cg, 1 << 20), 0);
+	ck_assert_int_eq(nsbox_cgroup_create(cg), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "memory controller"));
+	nsbox_cgroup_free(cg);
+	ck_assert_int_eq(nsbox_cgroup_new(&cg, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(cg, NSBOX_CGROUP_PIDS | NSBOX_CGROUP_MEMORY),
+			 0);
+	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 5), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_memory_high(cg, 1 << 20), 0);
+	ck_assert_int_eq(nsbox_cgroup_create(cg), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(nsbox_last_error(), "cgroup v2 limit"));
+	ck_assert_int_eq(nsbox_cgroup_new(&probe, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(probe, NSBOX_CGROUP_PIDS), 0);
+	ck_assert_int_eq(nsbox_cgroup_open(probe), -ENOENT);
+	nsbox_cgroup_free(probe);
+	nsbox_cgroup_free(cg);
+	free(name);
 }
 END_TEST
 
@@ -1410,6 +1488,21 @@ START_TEST(v2_writer_fake_tree)
 						   NULL, &v),
 			 -EOPNOTSUPP);
 	nsbox_cgroup_free(cg);
+
+	/* Limits set before create land in the v2 files, in the order set. */
+	put(leaf, "cpu.max", "");
+	put(leaf, "memory.max", "");
+	put(leaf, "memory.swap.max", "");
+	ck_assert_int_eq(nsbox_cgroup_new(&cg, "p/c", NSBOX_CGROUP_ADOPT_EXISTING), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_root(cg, t), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_cpu_max(cg, 30000, 100000), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_memory_max(cg, 100 << 20), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_memory_swap_max(cg, 150 << 20), 0);
+	ck_assert_msg(nsbox_cgroup_create(cg) == 0, "%s", nsbox_last_error());
+	ASSERT_FILE(leaf, "cpu.max", "30000 100000");
+	ASSERT_FILE(leaf, "memory.max", "104857600");
+	ASSERT_FILE(leaf, "memory.swap.max", "52428800");
+	nsbox_cgroup_free(cg);
 	free(p);
 	free(leaf);
 	nsbt_rm_tmpdir(t);
@@ -1487,6 +1580,7 @@ static Suite *cgroup_suite(void)
 	tc = tcase_create("limits");
 	tcase_add_test(tc, v1_limits_read_back);
 	tcase_add_test(tc, limit_without_controller);
+	tcase_add_test(tc, limits_recorded_before_create);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits-act");

@@ -185,9 +185,10 @@ int nsbox_cgroup_set_timeout(nsbox_cgroup *cg, uint64_t usec);
  *
  * Creates missing intermediate groups, copies the parent's cpus and mems
  * into new v1 cpuset groups, and on v2 enables the covered controllers in
- * each parent's cgroup.subtree_control. On failure everything made is
- * removed again, and the controllers it enabled are disabled again (unless
- * another group has started to use one meanwhile).
+ * each parent's cgroup.subtree_control, then writes the limits set before
+ * (in the order set). On failure everything made is removed again, and the
+ * controllers it enabled are disabled again (unless another group has
+ * started to use one meanwhile); the handle is new again, limits kept.
  *
  * Return: 0 on success; on failure a negative errno and a message:
  *   -EEXIST  the group exists (without NSBOX_CGROUP_ADOPT_EXISTING)
@@ -195,7 +196,8 @@ int nsbox_cgroup_set_timeout(nsbox_cgroup *cg, uint64_t usec);
  *   -EBUSY   v2's no-internal-processes rule: a parent holds processes, so
  *            controllers cannot be enabled for its children
  *   -EINVAL  the handle was already created, opened or destroyed
- *   -EACCES, -EPERM, -ENOMEM, -ECHILD
+ *   -EACCES, -EPERM, -ENOMEM, -ECHILD, or a recorded limit's error
+ *            (-EOPNOTSUPP, -EINVAL, ...: nsbox_cgroup_set_cpu_max())
  *
  * Since: NSBOX_0.1
  */
@@ -260,8 +262,11 @@ int nsbox_cgroup_open_dirfd(nsbox_cgroup *cg, int *out);
 
 /*
  * Limits. Every setter writes whichever file the hierarchy holding the
- * controller uses, and its getter reads it back in the same units.
- * Common errors: -EINVAL (NULL, value out of range, handle not live),
+ * controller uses, and its getter reads it back in the same units. On a
+ * handle not yet created a setter checks and records its value, and
+ * nsbox_cgroup_create() (or a container's start, nsbox_container_set_cgroup())
+ * writes the recorded limits in the order set, failing if one cannot be had.
+ * Common errors: -EINVAL (NULL, value out of range, getter on a handle not live),
  * -EOPNOTSUPP (the layout cannot express the limit; the message says why),
  * -ENOENT (the group was destroyed or removed by someone else), -ECHILD
  * (called after fork). All are documented in nsbox_cgroup_set_cpu_max(3).
