@@ -53,6 +53,7 @@ static int child_report_fd = -1;
 /* A layered root's mounts, received with "go on" (plan.late_root): the
  * overlay, and the ephemeral layer's tmpfs or -1. */
 static int late_root_fd = -1, late_scratch_fd = -1;
+static int late_cgroup_fd[CG_MAX_HIER];
 
 static long sys_ret(long r)
 {
@@ -384,8 +385,8 @@ static void make_report_pipe(const struct nsb_plan *p)
 static void wait_go_on(const struct nsb_plan *p)
 {
 	struct nsb_scm m;
-	int fds[NSB_SCM_MAX] = {-1, -1};
-	size_t k;
+	int fds[NSB_SCM_MAX];
+	size_t k, ncg;
 	ssize_t n;
 
 	if (p->sync_fd < 0)
@@ -398,11 +399,37 @@ static void wait_go_on(const struct nsb_plan *p)
 		/* The parent gave up (or died): leave without a word. */
 		syscall(SYS_exit_group, 127);
 	k = nsb_scm_fds(&m, fds, NSB_SCM_MAX);
-	late_root_fd = k > 0 ? fds[0] : -1;
-	late_scratch_fd = k > 1 ? fds[1] : -1;
+	/* First the v1 groups' "tasks" (late_cgroup), then the mounts. */
+	ncg = p->late_cgroup ? p->ncgroup_fds : 0;
+	if (k < ncg)
+		child_fail(NSB_STEP_SYNC, EPROTO, -1);
+	for (size_t i = 0; i < ncg; i++)
+		late_cgroup_fd[i] = fds[i];
+	late_root_fd = k > ncg ? fds[ncg] : -1;
+	late_scratch_fd = k > ncg + 1 ? fds[ncg + 1] : -1;
 	if (p->late_root && late_root_fd < 0)
 		child_fail(NSB_STEP_SYNC, EPROTO, -1);
 	syscall(SYS_close, p->sync_fd);
+}
+
+/*
+ * Join the v1 groups, first thing (right after "go on" when they come
+ * with it). Writing "0" to "tasks" moves the (single-threaded) caller
+ * without the kernel's threadgroup lock, which a pid written to
+ * cgroup.procs takes at the cost of an RCU grace period (10+ ms).
+ */
+static void join_cgroups(const int *fds, size_t n, bool close_them)
+{
+	for (size_t i = 0; i < n; i++) {
+		long w;
+		do
+			w = syscall(SYS_write, fds[i], "0", 1);
+		while (w < 0 && errno == EINTR);
+		if (w != 1)
+			child_fail(NSB_STEP_CGROUP, w < 0 ? errno : EIO, (int)i);
+		if (close_them)
+			syscall(SYS_close, fds[i]);
+	}
 }
 
 static void write_all_or_fail(int fd, const char *s, int step)
@@ -548,19 +575,11 @@ void nsb_container_child_main(const struct nsb_plan *p)
 		if (step)
 			child_fail(step, err, -1);
 	}
-	/* Join the v1 groups first thing. Writing "0" to "tasks" moves the
-	 * (single-threaded) caller without the kernel's threadgroup lock, which
-	 * a pid written to cgroup.procs takes at the cost of an RCU grace
-	 * period (10+ ms). */
-	for (size_t i = 0; i < p->ncgroup_fds; i++) {
-		ssize_t n;
-		do
-			n = syscall(SYS_write, p->cgroup_fd[i], "0", 1);
-		while (n < 0 && errno == EINTR);
-		if (n != 1)
-			child_fail(NSB_STEP_CGROUP, n < 0 ? errno : EIO, (int)i);
-	}
+	if (!p->late_cgroup)
+		join_cgroups(p->cgroup_fd, p->ncgroup_fds, false);
 	wait_go_on(p);
+	if (p->late_cgroup)
+		join_cgroups(late_cgroup_fd, p->ncgroup_fds, true);
 	if (p->unshare_cgroup && syscall(SYS_unshare, CLONE_NEWCGROUP) < 0)
 		child_fail(NSB_STEP_CGROUPNS, errno, -1);
 	old_umask = (mode_t)syscall(SYS_umask, 0);

@@ -96,6 +96,11 @@ void nsb_container_integrate_free(nsbox_container *c)
 		nsb_layerset_desc_done(&c->layers);
 	if (c->has_cgroup)
 		nsb_cgroup_desc_done(&c->cgroup);
+	/* A group the start made outlives a container left running
+	 * (keep_running); else it is gone with the process. */
+	if (c->own_cgroup_live && c->reaped)
+		(void)nsb_container_integrate_reaped(c);
+	nsbox_cgroup_free(c->own_cgroup);
 	for (size_t i = 0; i < c->nfiles; i++) {
 		free(c->files[i].path);
 		free(c->files[i].content);
@@ -228,28 +233,32 @@ NSB_EXPORT int nsbox_container_add_file(nsbox_container *c, const char *path, co
 NSB_EXPORT int nsbox_container_set_cgroup(nsbox_container *c, const nsbox_cgroup *cg)
 {
 	struct nsb_cgroup_desc d;
+	nsbox_cgroup *own = NULL;
 	int r;
 
 	CHECK_CONFIG(c);
-	if (!cg) {
-		if (c->has_cgroup)
-			nsb_cgroup_desc_done(&c->cgroup);
-		c->has_cgroup = false;
-		return 0;
-	}
 	memset(&d, 0, sizeof(d));
 	d.v2 = -1;
-	r = nsb_cgroup_describe(cg, &d);
-	if (r < 0)
-		return nsb_prefix_error(r, "set cgroup");
-	if (d.n == 0) {
-		nsb_cgroup_desc_done(&d);
-		return nsb_set_error_msg(-EINVAL, "set cgroup: the group covers no hierarchy");
+	if (cg && nsb_cgroup_is_new(cg)) {
+		/* Not created yet: the start makes it (a copy of the recipe). */
+		r = nsb_cgroup_copy_new(cg, &own);
+		if (r < 0)
+			return nsb_prefix_error(r, "set cgroup");
+	} else if (cg) {
+		r = nsb_cgroup_describe(cg, &d);
+		if (r < 0)
+			return nsb_prefix_error(r, "set cgroup");
+		if (d.n == 0) {
+			nsb_cgroup_desc_done(&d);
+			return nsb_set_error_msg(-EINVAL, "set cgroup: the group covers no hierarchy");
+		}
 	}
 	if (c->has_cgroup)
 		nsb_cgroup_desc_done(&c->cgroup);
+	nsbox_cgroup_free(c->own_cgroup);
+	c->own_cgroup = own;
 	c->cgroup = d;
-	c->has_cgroup = true;
+	c->has_cgroup = cg && !own;
 	return 0;
 }
 
@@ -501,35 +510,43 @@ static int prepare_layers(nsbox_container *c)
  * is idle; see start() in container.c); the layers were checked and held
  * before the clone.
  */
+static int open_v1_tasks(nsbox_container *c);
+
 int nsb_container_integrate_mount(nsbox_container *c)
 {
 	int fd = -1, r;
 
-	if (!c->start_root_fd || c->root_mount_fd >= 0)
-		return 0;
-	if (c->ephemeral_size != 0) {
-		r = mount_ephemeral(c, &fd);
-		if (r < 0)
-			return r;
-	} else {
-		r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
+	if (c->start_root_fd && c->root_mount_fd < 0) {
+		if (c->ephemeral_size != 0) {
+			r = mount_ephemeral(c, &fd);
+			if (r < 0)
+				return r;
+		} else {
+			r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
+			if (r < 0)
+				return nsb_prefix_error(r, "start container");
+		}
+		(void)nsb_container_set_root_mount_fd(c, fd);
+	}
+	/* The v1 part of a group the start makes; the child joins it after
+	 * "go on", which brings the "tasks" fds. */
+	if (c->start_cgroup_late) {
+		r = nsb_cgroup_create_finish(c->own_cgroup);
 		if (r < 0)
 			return nsb_prefix_error(r, "start container");
+		return open_v1_tasks(c);
 	}
-	(void)nsb_container_set_root_mount_fd(c, fd);
 	return 0;
 }
 
-static int prepare_cgroup(nsbox_container *c)
+/* v1: the child writes itself into each "tasks" file (see
+ * container-child.c); the parent opens them, so a removed group is found
+ * before the child goes on. */
+static int open_v1_tasks(nsbox_container *c)
 {
 	const struct nsb_cgroup_desc *d = &c->cgroup;
 	int fd;
 
-	if (!c->has_cgroup)
-		return 0;
-	/* v1: the child writes itself into each "tasks" file (see
-	 * container-child.c); the parent opens them, so a removed group is
-	 * found here, before any clone. */
 	for (size_t i = 0; i < d->n; i++) {
 		char path[PATH_MAX];
 		if (d->h[i].version != 1)
@@ -550,11 +567,41 @@ static int prepare_cgroup(nsbox_container *c)
 		}
 		c->start_v1_fd[c->start_n_v1++] = fd;
 	}
+	return 0;
+}
+
+/*
+ * A group given before it was created is made here: its cgroup2 part now
+ * (the child is born there), its v1 part right after the clone, while the
+ * child makes its network namespace (nsb_container_integrate_mount).
+ */
+static int prepare_cgroup(nsbox_container *c)
+{
+	const struct nsb_cgroup_desc *d = &c->cgroup;
+	int fd, r;
+
+	if (c->own_cgroup) {
+		r = nsb_cgroup_create_begin(c->own_cgroup);
+		if (r < 0)
+			return nsb_prefix_error(r, "start container");
+		c->start_cgroup_late = true;
+		r = nsb_cgroup_describe(c->own_cgroup, &c->cgroup);
+		if (r < 0)
+			return nsb_prefix_error(r, "start container");
+		c->has_cgroup = true;
+	}
+	if (!c->has_cgroup)
+		return 0;
+	if (!c->start_cgroup_late) {
+		r = open_v1_tasks(c);
+		if (r < 0)
+			return r;
+	}
 	if (d->v2 < 0)
 		return 0;
 	fd = open(d->h[d->v2].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		int r = NSB_NEG_ERRNO();
+		r = NSB_NEG_ERRNO();
 		if (r == -ENOENT)
 			return nsb_set_error_msg(r, "start container: cgroup %s: %s was removed",
 						 d->name, d->h[d->v2].path);
@@ -748,6 +795,22 @@ static void release_start(nsbox_container *c)
 void nsb_container_integrate_done(nsbox_container *c)
 {
 	release_start(c);
+	if (c->start_cgroup_late)
+		c->own_cgroup_live = true;
+	c->start_cgroup_late = false;
+}
+
+int nsb_container_integrate_reaped(nsbox_container *c)
+{
+	int r;
+
+	if (!c->own_cgroup_live)
+		return 0;
+	r = nsbox_cgroup_destroy(c->own_cgroup);
+	if (r < 0)
+		return nsb_prefix_error(r, "remove the container's cgroup");
+	c->own_cgroup_live = false;
+	return 0;
 }
 
 void nsb_container_integrate_undo(nsbox_container *c)
@@ -763,6 +826,14 @@ void nsb_container_integrate_undo(nsbox_container *c)
 		(void)nsb_set_error_msg(-EIO, "%s", saved);
 	}
 	release_start(c);
+	/* A group this start made, with no process left in it (the child
+	 * was reaped): removed, the handle new again for another start. */
+	if (c->start_cgroup_late) {
+		nsb_cgroup_create_abort(c->own_cgroup);
+		nsb_cgroup_desc_done(&c->cgroup);
+		c->has_cgroup = false;
+		c->start_cgroup_late = false;
+	}
 	if (c->start_root_fd) {
 		NSB_CLOSE(c->root_mount_fd);
 		c->start_root_fd = false;

@@ -145,6 +145,10 @@ struct nsb_plan {
 	int cgroup_fd[CG_MAX_HIER];
 	const char *cgroup_path[CG_MAX_HIER]; /* for messages */
 	size_t ncgroup_fds;
+	bool late_cgroup;     /* the parent makes the v1 groups after the clone
+			       * (a group the start makes): cgroup_fd[] are -1,
+			       * the ncgroup_fds "tasks" fds come first with "go
+			       * on", and the child joins right after it */
 
 	bool become_root;     /* new user ns with 0 mapped: setresuid/gid(0) first */
 	const char *timens_offsets; /* "monotonic S N\nboottime S N\n" or NULL */
@@ -254,6 +258,11 @@ struct nsbox_container {
 				 * container runs (nsb_ls_hold_layer), or -1 */
 	bool has_cgroup;
 	struct nsb_cgroup_desc cgroup;
+	/* A copy of a cgroup handle given before it was created: the start
+	 * makes the group (nsb_cgroup_create_begin/finish around the clone),
+	 * and the container removes it once it has reaped its process. */
+	nsbox_cgroup *own_cgroup;
+	bool own_cgroup_live;   /* made by a successful start, not removed yet */
 	/* The writable layer on a private tmpfs made at start (0: off,
 	 * NSBOX_UNLIMITED: tmpfs default size), and the files put in its init
 	 * lower (nsbox_container_add_file). */
@@ -277,6 +286,8 @@ struct nsbox_container {
 	int start_v1_fd[CG_MAX_HIER]; /* "tasks" of each v1 group, the child joins */
 	size_t start_n_v1;
 	bool start_v2_joined;   /* clone3 honoured CLONE_INTO_CGROUP */
+	bool start_cgroup_late; /* this start makes own_cgroup; its v1 groups
+				 * after the clone (start_v1_fd then) */
 	struct nsbox_netlink *start_host_nl;
 	char start_veth[16];    /* host end made by this start, "" if none */
 	bool start_bridge_made;
@@ -309,8 +320,10 @@ static inline const char *nsb_container_root(const nsbox_container *c)
 }
 
 /* container-integrate.c (issue 7): layers, cgroup and network at start.
- * prepare: before the clone (checks, layer hold, cgroup fds); mount: right
- * after the clone (the layered root's detached mounts, sent with "go on");
+ * prepare: before the clone (checks, layer hold, cgroup fds, a cgroup made
+ * by the start: its cgroup2 part); mount: right after the clone (the
+ * layered root's detached mounts and the v1 part of a cgroup made by the
+ * start, sent with "go on");
  * parent: a parent step (cgroup attach, veth); undo: after a failed start
  * (child already reaped); done: after a successful one; free: from
  * nsbox_container_free(). */
@@ -321,6 +334,9 @@ int nsb_container_integrate_parent(nsbox_container *c, pid_t pid);
 void nsb_container_integrate_undo(nsbox_container *c);
 void nsb_container_integrate_done(nsbox_container *c);
 void nsb_container_integrate_free(nsbox_container *c);
+/* After the container's process was reaped: remove the cgroup the start
+ * made (own_cgroup). 0, or the error of nsbox_cgroup_destroy(). */
+int nsb_container_integrate_reaped(nsbox_container *c);
 
 /*
  * For setters: -ECHILD when called from a process forked after the handle

@@ -518,16 +518,20 @@ int nsb_container_plan_build(nsbox_container *c, bool for_enter, struct nsb_plan
 	/* Time and cgroup namespaces are unshared by the child (see container.c). */
 	p->clone_flags = nsb_ns_to_clone_flags(c->ns & ~(NSBOX_NS_TIME | NSBOX_NS_CGROUP));
 	p->unshare_cgroup = c->ns & NSBOX_NS_CGROUP;
-	for (size_t i = 0; i < c->start_n_v1; i++) {
-		p->cgroup_fd[i] = c->start_v1_fd[i];
-		p->cgroup_path[i] = NULL;
-		for (size_t k = 0, n = 0; k < c->cgroup.n; k++)
-			if (c->cgroup.h[k].version == 1 && n++ == i)
-				p->cgroup_path[i] = arena_strdup(p, c->cgroup.h[k].path);
+	/* The v1 groups' "tasks": open already, or sent with "go on" when the
+	 * start makes the groups after the clone. */
+	p->late_cgroup = c->start_cgroup_late;
+	p->ncgroup_fds = 0;
+	for (size_t k = 0; c->has_cgroup && k < c->cgroup.n; k++) {
+		size_t i = p->ncgroup_fds;
+		if (c->cgroup.h[k].version != 1)
+			continue;
+		p->cgroup_fd[i] = p->late_cgroup ? -1 : c->start_v1_fd[i];
+		p->cgroup_path[i] = arena_strdup(p, c->cgroup.h[k].path);
 		if (!p->cgroup_path[i])
 			goto oom;
+		p->ncgroup_fds++;
 	}
-	p->ncgroup_fds = c->start_n_v1;
 	p->become_root = userns && id_mapped(c->uid_map, c->n_uid_map, 0) &&
 			 id_mapped(c->gid_map, c->n_gid_map, 0);
 	p->set_user = c->user_set || !userns;

@@ -982,15 +982,21 @@ static int receive_report_fd(int sock, int pidfd, const char *what, int *out)
 	return 0;
 }
 
-/* "go on": one byte, with the late root mount and scratch tmpfs if any. */
-static int send_go_on(nsbox_container *c, int sock, bool late_root)
+_Static_assert(NSB_SCM_MAX >= CG_MAX_HIER + 2, "go on: v1 tasks, root and scratch fds");
+
+/* "go on": one byte, with the "tasks" fds of v1 groups made after the
+ * clone, then the late root mount and scratch tmpfs, if any. */
+static int send_go_on(nsbox_container *c, int sock, const struct nsb_plan *plan)
 {
 	struct nsb_scm m;
 	int fds[NSB_SCM_MAX];
 	size_t n = 0;
 	ssize_t sent;
 
-	if (late_root) {
+	if (plan->late_cgroup)
+		for (size_t i = 0; i < c->start_n_v1; i++)
+			fds[n++] = c->start_v1_fd[i];
+	if (plan->late_root) {
 		fds[n++] = c->root_mount_fd;
 		if (c->start_scratch_fd >= 0)
 			fds[n++] = c->start_scratch_fd;
@@ -1050,11 +1056,11 @@ static int start(nsbox_container *c)
 	plan->sync_fd = sync_r;
 	plan->child_close[0] = -1;
 	plan->child_close[1] = sync_w;
-	/* With a layered root to mount, the child makes its network namespace
-	 * itself while this process mounts (see container-internal.h).
-	 * Without, there is nothing to overlap, and the hand-over would cost
-	 * more than it saves. */
-	if ((plan->clone_flags & CLONE_NEWNET) && plan->late_root) {
+	/* With a layered root to mount or v1 groups to make, the child makes
+	 * its network namespace itself while this process does that (see
+	 * container-internal.h). Without, there is nothing to overlap, and the
+	 * hand-over would cost more than it saves. */
+	if ((plan->clone_flags & CLONE_NEWNET) && (plan->late_root || plan->late_cgroup)) {
 		plan->clone_flags &= ~CLONE_NEWNET;
 		plan->unshare_net = true;
 	}
@@ -1079,7 +1085,7 @@ static int start(nsbox_container *c)
 	}
 	r = run_parent_steps(c, pid, pidfd);
 	if (r >= 0)
-		r = send_go_on(c, sync_w, plan->late_root);
+		r = send_go_on(c, sync_w, plan);
 	if (r < 0) {
 		kill_and_reap(c);
 		/* The child may have failed first (joining its cgroup, before
@@ -1172,6 +1178,11 @@ NSB_EXPORT int nsbox_container_wait(nsbox_container *c, int *out_exit_code, int 
 		if (r < 0)
 			return nsb_set_error(r, "wait for container pid %d", (int)c->pid);
 	}
+	/* A cgroup the start made goes with the process (a failure here is
+	 * retried by the next wait). */
+	r = nsb_container_integrate_reaped(c);
+	if (r < 0)
+		return nsb_prefix_error(r, "wait for container pid %d", (int)c->pid);
 	if (out_exit_code)
 		*out_exit_code = c->exit_code;
 	if (out_signal)

@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define NSB_SCM_MAX 2
+/* The container's "go on": up to 16 v1 cgroup "tasks" fds (CG_MAX_HIER),
+ * the root mount and the scratch tmpfs. */
+#define NSB_SCM_MAX 18
 
 struct nsb_scm {
 	struct msghdr msg;

@@ -284,6 +284,33 @@ static nsbox_cgroup *cgroup_make(uint32_t ctrls)
 	return cg;
 }
 
+/* The same, not created: given so to a container, its start makes it. */
+static nsbox_cgroup *cgroup_recipe(uint32_t ctrls, char *name, size_t size)
+{
+	nsbox_cgroup *cg = NULL;
+
+	snprintf(name, size, "nsbt-%s-%d-%d", nsbt_tag(), (int)getpid(), ++cg_counter);
+	ck_assert_int_eq(nsbox_cgroup_new(&cg, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(cg, ctrls), 0);
+	return cg;
+}
+
+/* Open the group name covering ctrls: 0, or -ENOENT once it is gone. */
+static int cgroup_probe(const char *name, uint32_t ctrls, nsbox_cgroup **out)
+{
+	nsbox_cgroup *cg = NULL;
+	int r;
+
+	ck_assert_int_eq(nsbox_cgroup_new(&cg, name, 0), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_controllers(cg, ctrls), 0);
+	r = nsbox_cgroup_open(cg);
+	if (r == 0 && out)
+		*out = cg;
+	else
+		nsbox_cgroup_free(cg);
+	return r;
+}
+
 static void cgroup_gone(nsbox_cgroup *cg)
 {
 	int r = nsbox_cgroup_destroy(cg);
@@ -619,6 +646,86 @@ START_TEST(cgroup_join_without_clone3)
 {
 	NSBT_REQUIRE_ROOT();
 	check_cgroup_join(true);
+}
+END_TEST
+
+/*
+ * A group given to the container before it exists, with its limits: the
+ * start makes it (cgroup2 before the clone, v1 after it, while the child
+ * makes its network namespace), the child is in it in every hierarchy with
+ * the limits set, and the container removes it once it is reaped. The
+ * caller's handle is freed right after the setter: nothing borrows it.
+ */
+START_TEST(cgroup_made_by_the_start)
+{
+	const uint32_t ctrls = NSBOX_CGROUP_CPU | NSBOX_CGROUP_MEMORY | NSBOX_CGROUP_PIDS |
+			       NSBOX_CGROUP_UNIFIED;
+
+	NSBT_REQUIRE_ROOT();
+	for (int layered = 0; layered <= 1; layered++) {
+		nsbox_cgroup *cg, *probe = NULL;
+		nsbox_container *c = box_new();
+		char name[128], *outside, *inside;
+		uint64_t v, q;
+		int in_w, out_r, code, sig;
+		pid_t pid;
+
+		cg = cgroup_recipe(ctrls, name, sizeof(name));
+		ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 9), 0);
+		ck_assert_int_eq(nsbox_cgroup_set_memory_max(cg, 32 << 20), 0);
+		ck_assert_int_eq(nsbox_cgroup_set_cpu_max(cg, 20000, 100000), 0);
+		if (layered) {
+			nsbox_layerset *ls = container_layers("box6");
+			ck_assert_int_eq(nsbox_container_set_layers(c, ls), 0);
+			nsbox_layerset_free(ls);
+		} else {
+			ck_assert_int_eq(nsbox_container_set_root(c, rootfs, 0), 0);
+			ck_assert_int_eq(nsbox_container_set_namespaces(
+						 c, NSBOX_NS_MOUNT | NSBOX_NS_PID | NSBOX_NS_CGROUP),
+					 0);
+		}
+		ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), 0);
+		nsbox_cgroup_free(cg);
+		ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+		box_sh(c, "cat /proc/self/cgroup; read x");
+		out_r = start_piped(c, &in_w);
+		ck_assert_int_eq(nsbox_container_get_pid(c, &pid), 0);
+		outside = read_proc_cgroup(pid);
+		for (const char *h = outside; *h; h = strchr(h, '\n') + 1) {
+			const char *ctl = strchr(h, ':') + 1;
+			const char *nl = strchr(h, '\n');
+			if (strncmp(ctl, "memory:", 7) && strncmp(ctl, "pids:", 5) &&
+			    strncmp(ctl, "cpu,", 4) && strncmp(ctl, "cpu:", 4) && strncmp(ctl, ":", 1))
+				continue;
+			ck_assert_msg(nl - h > (long)strlen(name) &&
+					      !strncmp(nl - strlen(name), name, strlen(name)),
+				      "not in the group: %.*s", (int)(nl - h), h);
+		}
+		ck_assert_int_eq(cgroup_probe(name, ctrls, &probe), 0);
+		ck_assert_int_eq(nsbox_cgroup_get_pids_max(probe, &v), 0);
+		ck_assert_uint_eq(v, 9);
+		ck_assert_int_eq(nsbox_cgroup_get_memory_max(probe, &v), 0);
+		ck_assert_uint_eq(v, 32 << 20);
+		ck_assert_int_eq(nsbox_cgroup_get_cpu_max(probe, &q, &v), 0);
+		ck_assert_uint_eq(q, 20000);
+		nsbox_cgroup_free(probe);
+		ck_assert_int_eq(write(in_w, "\n", 1), 1);
+		close(in_w);
+		inside = nsbt_read_all(out_r);
+		ck_assert_int_eq(nsbox_container_wait(c, &code, &sig), 0);
+		ck_assert_msg(code == 0, "exit %d: %s", code, inside);
+		ck_assert_msg(contains(inside, ":pids:/\n") && contains(inside, "0::/\n"), "%s",
+			      inside);
+		/* Gone with the container, before wait returned. */
+		ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+		free(inside);
+		free(outside);
+		nsbox_container_free(c);
+		if (layered) {
+			ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box6"), 0);
+			ck_assert_int_eq(nsbox_layer_store_remove_layer(store, "box6-init"), 0);
+		}
+	}
 }
 END_TEST
 
@@ -1034,6 +1141,45 @@ START_TEST(fail_in_the_child_after_everything)
 }
 END_TEST
 
+/* A group the start makes: a limit the kernel refuses (a cpu the machine
+ * lacks, found once the v1 group exists, after the clone), and a failure in
+ * the child after it joined; each leaves nothing, no group either. */
+START_TEST(fail_cgroup_made_by_the_start)
+{
+	const uint32_t ctrls = NSBOX_CGROUP_CPUSET | NSBOX_CGROUP_MEMORY | NSBOX_CGROUP_PIDS |
+			       NSBOX_CGROUP_UNIFIED;
+	const char *argv[] = {"/bin/no-such-program", NULL};
+	nsbox_cgroup *cg;
+	nsbox_container *c;
+	struct snapshot snap;
+	char name[128];
+
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	cg = cgroup_recipe(ctrls, name, sizeof(name));
+	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 50), 0);
+	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "4095"), 0);
+	c = everything(cg, "172.17.0.1");
+	snap_take(&snap);
+	expect_failure(c, -EINVAL, "is outside the cpus", &snap);
+	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+	ck_assert(!link_exists("nsbox0"));
+	snap_done(&snap);
+	drop_box5();
+
+	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "0"), 0);
+	c = everything(cg, "172.17.0.1");
+	ck_assert_int_eq(nsbox_container_set_argv(c, argv), 0);
+	snap_take(&snap);
+	expect_failure(c, -ENOENT, "exec /bin/no-such-program in container", &snap);
+	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+	ck_assert(!link_exists("nsbox0"));
+	snap_done(&snap);
+	nsbox_cgroup_free(cg);
+	drop_box5();
+}
+END_TEST
+
 /* ---- ephemeral writable layer ------------------------------------------------ */
 
 /* Everything of the store, byte for byte: content, modes, owners, xattrs,
@@ -1412,9 +1558,18 @@ START_TEST(bad_input)
 	ck_assert_int_eq(nsbox_container_set_layers_volatile(NULL, 1), -EINVAL);
 	ck_assert_int_eq(nsbox_container_set_cgroup(NULL, NULL), -EINVAL);
 	ck_assert_int_eq(nsbox_container_set_cgroup(c, NULL), 0);
+	/* Not created: accepted (the start makes it); destroyed: refused. */
 	ck_assert_int_eq(nsbox_cgroup_new(&cg, "never-made", 0), 0);
-	ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), -EINVAL); /* not created */
+	ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), 0);
+	ck_assert_int_eq(nsbox_container_set_cgroup(c, NULL), 0);
 	nsbox_cgroup_free(cg);
+	if (geteuid() == 0) {
+		cg = cgroup_make(NSBOX_CGROUP_PIDS);
+		ck_assert_int_eq(nsbox_cgroup_destroy(cg), 0);
+		ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), -EINVAL);
+		ck_assert_msg(contains(nsbox_last_error(), "set cgroup"), "%s", nsbox_last_error());
+		nsbox_cgroup_free(cg);
+	}
 	ck_assert_int_eq(nsbox_container_set_network(NULL, "br", "1.2.3.4/24", NULL), -EINVAL);
 	ck_assert_int_eq(nsbox_container_set_network(c, "bad name", "1.2.3.4/24", NULL), -EINVAL);
 	ck_assert_int_eq(nsbox_container_set_network(c, "0123456789abcdef", "1.2.3.4/24", NULL),
@@ -1506,6 +1661,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, cgroup_join_v1_and_v2);
 	tcase_add_test(tc, cgroup_join_without_clone3);
+	tcase_add_test(tc, cgroup_made_by_the_start);
 	tcase_add_test(tc, cgroup_pids_limit_acts_inside);
 	suite_add_tcase(s, tc);
 
@@ -1527,6 +1683,7 @@ int main(void)
 	tcase_add_test(tc, fail_cgroup_refuses_the_task);
 	tcase_add_test(tc, fail_layer_removed_from_under_the_chain);
 	tcase_add_test(tc, fail_in_the_child_after_everything);
+	tcase_add_test(tc, fail_cgroup_made_by_the_start);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ephemeral");

@@ -467,21 +467,33 @@ int nsbox_container_add_file(nsbox_container *c, const char *path, const char *c
 /**
  * nsbox_container_set_cgroup - the control group the container runs in
  * @c:  the handle
- * @cg: a created or opened group; its directory in every hierarchy it
- *      covers is copied (the handle keeps no pointer to @cg). NULL removes it
+ * @cg: a created or opened group: its directory in every hierarchy it
+ *      covers is copied; or a handle not yet created: its recipe (name,
+ *      parent, root, controllers, time bound, recorded limits) is copied,
+ *      and the start makes the group. The handle keeps no pointer to @cg.
+ *      NULL removes it
  *
+ * A group the start makes: its cgroup v2 part (and limits) before the
+ * clone, its v1 groups and their limits right after it, while the child
+ * makes its network namespace (off the start's critical path). It belongs
+ * to the container: a failed start removes it, and nsbox_container_wait()
+ * (or nsbox_container_free() of a container not left running) removes it
+ * once the process is reaped.
  * On a cgroup v2 hierarchy the child is born in the group
  * (clone3 CLONE_INTO_CGROUP), so it never runs outside; on each v1
  * hierarchy (v1 and hybrid layouts) the child joins it (writes itself to
  * the group's "tasks", opened by the parent before the clone) as its
  * first step (with a layered root, right after making its network
  * namespace), before it waits for the parent to let it go on and before
- * anything of the container runs. A cgroup namespace (NSBOX_NS_CGROUP) is rooted at the group.
+ * anything of the container runs (a group the start makes: right after
+ * "go on", which brings the "tasks" fds). A cgroup namespace
+ * (NSBOX_NS_CGROUP) is rooted at the group.
  *
- * Return: 0, or -EINVAL (the group is not created or opened), -EBUSY,
- * -ECHILD, -ENOMEM. Start fails with -ENOENT when the group was removed,
- * -ENOSPC (a v1 cpuset group without cpus or mems), -EBUSY (v2
- * no-internal-processes rule).
+ * Return: 0, or -EINVAL (the group was destroyed), -EBUSY, -ECHILD,
+ * -ENOMEM. Start fails with -ENOENT when the group was removed (or a made
+ * group's parent is missing), -ENOSPC (a v1 cpuset group without cpus or
+ * mems), -EBUSY (v2 no-internal-processes rule), -EEXIST (a made group
+ * exists), or a limit's error (nsbox_cgroup_set_cpu_max()).
  * Since: NSBOX_0.1
  */
 int nsbox_container_set_cgroup(nsbox_container *c, const nsbox_cgroup *cg);
@@ -578,9 +590,12 @@ int nsbox_container_get_pidfd(nsbox_container *c, int *out);
  * @out_exit_code: receives the exit code, or 128 + signal when killed (may be NULL)
  * @out_signal:    receives the killing signal, or 0 after a normal exit (may be NULL)
  *
- * Waiting again returns the same result.
+ * Waiting again returns the same result. A cgroup the start made
+ * (nsbox_container_set_cgroup()) is removed right after the reap; if that
+ * fails, the wait fails with that error and the next wait tries again.
  *
- * Return: 0, or -ESRCH (never started), -EINVAL, -ECHILD, -EINTR.
+ * Return: 0, or -ESRCH (never started), -EINVAL, -ECHILD, -EINTR, or an
+ * error of nsbox_cgroup_destroy().
  * Since: NSBOX_0.1
  */
 int nsbox_container_wait(nsbox_container *c, int *out_exit_code, int *out_signal);
