@@ -24,7 +24,8 @@
  *   --memory-max BYTES     memory limit
  *   --pids-max N           task limit; with any of the three, a cgroup
  *                          nsbox-<pid> below the caller's own cgroup,
- *                          destroyed at exit
+ *                          made by the start and removed with the
+ *                          container (nsbox_container_set_cgroup())
  *   --bridge NAME --ip CIDR [--gateway IP]
  *                          a veth on bridge NAME (made if missing) with
  *                          address CIDR as eth0, default route via IP
@@ -127,7 +128,6 @@ int main(int argc, char **argv)
 	const char *gateway = NULL, *host_netns = NULL;
 	uint64_t cpu_quota = 0, memory_max = 0, pids_max = 0;
 	uint32_t limits = 0;
-	int cg_made = 0;
 	nsbox_layer_store *st = NULL;
 	nsbox_cgroup *cg = NULL;
 	char *rw_id = NULL;
@@ -256,13 +256,13 @@ int main(int argc, char **argv)
 		char name[64];
 		snprintf(name, sizeof(name), "nsbox-%d", (int)getpid());
 		/* Only the hierarchies the limits need, plus cgroup2 for the
-		 * membership (clone3 CLONE_INTO_CGROUP). */
+		 * membership (clone3 CLONE_INTO_CGROUP). The group is not made
+		 * here: given to the container before it exists, with its
+		 * limits, it is made by the start (overlapped with the child's
+		 * own setup) and removed once the container is reaped. */
 		r = nsbox_cgroup_new(&cg, name, 0);
 		if (r >= 0)
 			r = nsbox_cgroup_set_controllers(cg, limits | NSBOX_CGROUP_UNIFIED);
-		if (r >= 0)
-			r = nsbox_cgroup_create(cg);
-		cg_made = r >= 0;
 		if (r >= 0 && (limits & NSBOX_CGROUP_CPU))
 			r = nsbox_cgroup_set_cpu_max(cg, cpu_quota, 100000);
 		if (r >= 0 && (limits & NSBOX_CGROUP_MEMORY))
@@ -338,14 +338,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsbox-unshare: %s\n", nsbox_last_error());
 		code = r == -ENOENT || r == -EACCES ? 127 : 1;
 	}
+	/* The cgroup and an ephemeral layer went with the container. */
 	nsbox_container_free(c);
-	/* Leave nothing: the cgroup (an ephemeral layer went with the container). */
-	if (cg_made) {
-		if (nsbox_cgroup_destroy(cg) < 0 && r >= 0) {
-			fprintf(stderr, "nsbox-unshare: %s\n", nsbox_last_error());
-			code = 1;
-		}
-	}
 	nsbox_cgroup_free(cg);
 	nsbox_free(rw_id);
 	nsbox_layer_store_free(st);
