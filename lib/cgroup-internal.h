@@ -118,8 +118,11 @@ extern const struct cgroup_ops cgroup_v2_ops;
 
 /* ---- shared helpers (cgroup.c) ---- */
 const char *cgroup_ctl_name(uint32_t bit, int version);
-/* Detect the layout below root (NULL: the real mounts). Free with cgroup_layout_clear. */
-int cgroup_layout_detect(const char *root, struct cg_layout *l);
+/* Detect the layout below root (NULL: the real mounts). Free with
+ * cgroup_layout_clear. A process's first detection of the real mounts
+ * may leave out v1 hierarchies of no controller in want (the layout and
+ * the cgroup2 hierarchy are always there). */
+int cgroup_layout_detect(const char *root, uint32_t want, struct cg_layout *l);
 void cgroup_layout_clear(struct cg_layout *l);
 /* -ECHILD with a message after fork; -EINVAL unless live. */
 int cgroup_check_live(nsbox_cgroup *cg, const char *what);

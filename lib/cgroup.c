@@ -431,10 +431,16 @@ static int probe_mount(const char *path, int version, uint32_t ctls, struct cg_f
 	return -ENOMEM;
 }
 
-static int detect_mounts_fast(struct cg_layout *l, const char *self_text)
+/*
+ * The hierarchies of the controllers in want (and the cgroup2 one, and one
+ * v1 hierarchy in any case, so the layout is told right): a handle needs
+ * no other, and each costs two system calls.
+ */
+static int detect_mounts_fast(struct cg_layout *l, const char *self_text, uint32_t want)
 {
 	struct cg_found f[CG_MAX_HIER];
 	const char *pos = self_text;
+	bool v1_seen = false;
 	size_t n = 0;
 	int r = 0;
 
@@ -452,15 +458,18 @@ static int detect_mounts_fast(struct cg_layout *l, const char *self_text)
 		if (n == CG_MAX_HIER) {
 			r = -ENOENT;
 		} else if (!ctls[0]) {
-			r = probe_mount("/sys/fs/cgroup", 2, 0, &f[n]);
+			/* Hybrid (v1 lines seen): "unified"; pure v2: the top. */
+			const char *a = "/sys/fs/cgroup", *b = "/sys/fs/cgroup/unified";
+			r = probe_mount(v1_seen ? b : a, 2, 0, &f[n]);
 			if (r == -ENOENT)
-				r = probe_mount("/sys/fs/cgroup/unified", 2, 0, &f[n]);
+				r = probe_mount(v1_seen ? a : b, 2, 0, &f[n]);
 		} else {
 			uint32_t m = ctl_mask_of(ctls, 1);
-			if (!m)
-				continue; /* name=systemd, devices, net_cls...: not ours */
+			if (!m || (v1_seen && !(m & want)))
+				continue; /* name=systemd, devices, net_cls..., unwanted */
 			snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", ctls);
 			r = probe_mount(path, 1, m, &f[n]);
+			v1_seen = true;
 		}
 		if (r == 0)
 			n++;
@@ -536,7 +545,7 @@ static bool cache_valid(const struct stat *ns)
 	return poll(&pfd, 1, 0) == 0;
 }
 
-static int detect_mounts_cached(struct cg_layout *l, const char *self_text)
+static int detect_mounts_cached(struct cg_layout *l, const char *self_text, uint32_t want)
 {
 	struct stat ns;
 	int r;
@@ -547,7 +556,7 @@ static int detect_mounts_cached(struct cg_layout *l, const char *self_text)
 		return detect_mounts(l);
 	if ((cache_fd < 0 || cache_pid != getpid()) && fast_pid != getpid()) {
 		fast_pid = getpid();
-		r = detect_mounts_fast(l, self_text);
+		r = detect_mounts_fast(l, self_text, want);
 		if (r != -ENOENT) {
 			pthread_mutex_unlock(&cache_lock);
 			return r;
@@ -578,7 +587,7 @@ static int detect_mounts_cached(struct cg_layout *l, const char *self_text)
 	return r;
 }
 
-int cgroup_layout_detect(const char *root, struct cg_layout *l)
+int cgroup_layout_detect(const char *root, uint32_t want, struct cg_layout *l)
 {
 	nsb_autofree char *self_text = NULL;
 	size_t n1 = 0, n2 = 0;
@@ -588,7 +597,7 @@ int cgroup_layout_detect(const char *root, struct cg_layout *l)
 	if (!root)
 		r = nsb_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &self_text, NULL);
 	if (r == 0)
-		r = root ? detect_root(root, l) : detect_mounts_cached(l, self_text);
+		r = root ? detect_root(root, l) : detect_mounts_cached(l, self_text, want);
 	if (r == 0 && !root)
 		r = detect_self(l, self_text);
 	if (r < 0) {
@@ -621,7 +630,7 @@ NSB_EXPORT int nsbox_cgroup_layout(const char *root, int *layout, uint32_t *cont
 	int r;
 
 	NSB_CHECK_ARG(!root || nsb_abspath_is_clean(root));
-	r = cgroup_layout_detect(root, &l);
+	r = cgroup_layout_detect(root, NSBOX_CGROUP_ALL, &l);
 	if (r < 0)
 		return r;
 	if (layout)
@@ -641,7 +650,7 @@ NSB_EXPORT int nsbox_cgroup_controller_mount(const char *root, uint32_t controll
 	NSB_CHECK_ARG(out);
 	NSB_CHECK_ARG(is_one_bit(controller));
 	NSB_CHECK_ARG(!root || nsb_abspath_is_clean(root));
-	r = cgroup_layout_detect(root, &l);
+	r = cgroup_layout_detect(root, NSBOX_CGROUP_ALL, &l);
 	if (r < 0)
 		return r;
 	/* v1 first: a controller mounted on v1 is not usable on v2. */
@@ -1265,7 +1274,7 @@ static int start_live(nsbox_cgroup *cg, const char *what)
 	r = check_new(cg, what);
 	if (r < 0)
 		return r;
-	r = cgroup_layout_detect(cg->root, &l);
+	r = cgroup_layout_detect(cg->root, cg->want, &l);
 	if (r < 0)
 		return nsb_prefix_error(r, "%s cgroup %s", what, cg->name);
 	r = plan_hierarchies(cg, &l);

@@ -209,13 +209,40 @@ static int mountinfo_fds(void)
 	return count;
 }
 
-/* One look (bit 0: the layout, else that controller's mount) as text. */
+#define LOOK_PIDS_HANDLE 0x80000000u
+
+/* One look (bit 0: the layout; LOOK_PIDS_HANDLE: what a handle wanting
+ * only pids finds when it creates its group; else that controller's
+ * mount) as text. */
 static void look(uint32_t bit, char *out, size_t size)
 {
 	char *m = NULL;
 	int layout = 0, r;
 	uint32_t ctls = 0;
 
+	if (bit == LOOK_PIDS_HANDLE) {
+		nsbox_cgroup *cg = NULL;
+		char name[64];
+		snprintf(name, sizeof(name), "nsbt-cgroup-look-%d", (int)getpid());
+		r = nsbox_cgroup_new(&cg, name, 0);
+		if (r == 0)
+			r = nsbox_cgroup_set_controllers(cg, NSBOX_CGROUP_PIDS);
+		if (r == 0)
+			r = nsbox_cgroup_create(cg);
+		if (r == 0)
+			r = nsbox_cgroup_get_layout(cg, &layout);
+		if (r == 0)
+			r = nsbox_cgroup_get_controllers(cg, &ctls);
+		if (r == 0)
+			r = nsbox_cgroup_get_path(cg, NSBOX_CGROUP_PIDS, &m);
+		snprintf(out, size, "handle %d: layout %d controllers 0x%x pids %s", r, layout,
+			 (unsigned)ctls, m && strstr(m, name) ? "ok" : "-");
+		nsbox_free(m);
+		if (cg && nsbox_cgroup_destroy(cg) < 0)
+			snprintf(out, size, "destroy: %s", nsbox_last_error());
+		nsbox_cgroup_free(cg);
+		return;
+	}
 	if (!bit) {
 		r = nsbox_cgroup_layout(NULL, &layout, &ctls);
 		snprintf(out, size, "%d: layout %d controllers 0x%x", r, layout, (unsigned)ctls);
@@ -280,6 +307,14 @@ START_TEST(layout_fast_way_matches_mount_table)
 			fast[strlen(fast) - 1] = '\0';
 		ck_assert_str_eq(fast, parsed);
 	}
+	/* A handle's first look takes only the hierarchies it wants (and the
+	 * cgroup2 one): same layout, same group. */
+	look(LOOK_PIDS_HANDLE, parsed, sizeof(parsed));
+	first_look(LOOK_PIDS_HANDLE, fast, sizeof(fast));
+	if (!conventional && fast[0] && fast[strlen(fast) - 1] == '!')
+		fast[strlen(fast) - 1] = '\0';
+	ck_assert_str_eq(fast, parsed);
+	ck_assert_msg(strstr(parsed, "pids ok") != NULL, "%s", parsed);
 	if (!mem) {
 		free(v2);
 		return;
