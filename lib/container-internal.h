@@ -28,9 +28,12 @@
  *      every hook added with nsb_container_add_parent_hook() (an internal
  *      extension point, used by the tests; a hook gets the child's pid and
  *      pidfd); a failing step kills and reaps the child, and start fails;
- *   5. one byte on "go on" (with the late mounts' fds); the parent reads
- *      the report pipe until EOF (successful execve closes it) and turns a
- *      record into an error.
+ *      they run once the child's report pipe came (the child is in its
+ *      network namespace then), or, when no step needs that (no network,
+ *      no hooks), as soon as the parent's own work is done;
+ *   5. one byte on "go on" (with the late mounts' and v1 cgroups' fds); the
+ *      parent reads the report pipe until EOF (successful execve closes it)
+ *      and turns a record into an error.
  */
 #ifndef NSB_CONTAINER_INTERNAL_H
 #define NSB_CONTAINER_INTERNAL_H

@@ -1016,8 +1016,9 @@ static int start(nsbox_container *c)
 	struct nsb_plan *plan = NULL;
 	nsb_autostrv char **missing = NULL;
 	nsb_autoclose int rep_r = -EBADF, sync_r = -EBADF, sync_w = -EBADF;
-	int fds[2], r, pidfd = -1;
+	int fds[2], r, go_r = 0, pidfd = -1;
 	struct nsb_report err_rep, status_rep;
+	bool early;
 	pid_t pid;
 
 	/* Layers, cgroup, network (issue 7): checks, the layer hold and the
@@ -1076,16 +1077,31 @@ static int start(nsbox_container *c)
 	c->pidfd = pidfd;
 	c->reaped = false;
 
+	/* Parent steps that need nothing of the child's network namespace
+	 * (no veth to put there, no hooks) and "go on" go out before the
+	 * report pipe comes back: the child, done with its namespace, finds
+	 * "go on" waiting instead of sleeping for it. A failed send is told
+	 * after the child's report, which may say why. */
+	early = !c->net.bridge && c->nhooks == 0;
 	r = nsb_container_integrate_mount(c);
+	if (r >= 0 && early) {
+		r = run_parent_steps(c, pid, pidfd);
+		if (r >= 0)
+			go_r = send_go_on(c, sync_w, plan);
+	}
 	if (r >= 0)
 		r = receive_report_fd(sync_w, pidfd, "start container", &rep_r);
 	if (r < 0) {
 		kill_and_reap(c);
 		goto fail_early;
 	}
-	r = run_parent_steps(c, pid, pidfd);
-	if (r >= 0)
-		r = send_go_on(c, sync_w, plan);
+	if (!early) {
+		r = run_parent_steps(c, pid, pidfd);
+		if (r >= 0)
+			r = send_go_on(c, sync_w, plan);
+	} else {
+		r = go_r;
+	}
 	if (r < 0) {
 		kill_and_reap(c);
 		/* The child may have failed first (joining its cgroup, before

@@ -1086,6 +1086,15 @@ START_TEST(fail_cgroup_refuses_the_task)
 	expect_failure(c, -ENOSPC, "no cpus or mems", &snap);
 	ck_assert(!link_exists("nsbox0"));
 	snap_done(&snap);
+	/* Without a network "go on" goes out before the child's report comes
+	 * back: the child's own failure is still what the start reports. */
+	c = box_new();
+	ck_assert_int_eq(nsbox_container_set_root(c, rootfs, 0), 0);
+	ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), 0);
+	box_sh(c, "true");
+	snap_take(&snap);
+	expect_failure(c, -ENOSPC, "no cpus or mems", &snap);
+	snap_done(&snap);
 	nsbox_free(path);
 	cgroup_gone(cg);
 	drop_box5();
