@@ -729,6 +729,40 @@ START_TEST(cgroup_made_by_the_start)
 }
 END_TEST
 
+/* A container left running (keep_running) keeps the group the start made:
+ * freeing the handle leaves both; the group is removed like any other. */
+START_TEST(cgroup_made_by_the_start_stays_with_a_running_container)
+{
+	const uint32_t ctrls = NSBOX_CGROUP_MEMORY | NSBOX_CGROUP_PIDS | NSBOX_CGROUP_UNIFIED;
+	nsbox_cgroup *cg, *probe = NULL;
+	nsbox_container *c = box_new();
+	pid_t *pids = NULL, pid;
+	size_t n = 0;
+	char name[128];
+
+	NSBT_REQUIRE_ROOT();
+	cg = cgroup_recipe(ctrls, name, sizeof(name));
+	ck_assert_int_eq(nsbox_container_set_root(c, rootfs, 0), 0);
+	ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), 0);
+	nsbox_cgroup_free(cg);
+	ck_assert_int_eq(nsbox_container_set_keep_running(c, 1), 0);
+	box_sh(c, "sleep 60");
+	ck_assert_msg(nsbox_container_start(c) == 0, "%s", nsbox_last_error());
+	ck_assert_int_eq(nsbox_container_get_pid(c, &pid), 0);
+	nsbox_container_free(c);
+	ck_assert_int_eq(cgroup_probe(name, ctrls, &probe), 0);
+	ck_assert_int_eq(nsbox_cgroup_get_pids(probe, &pids, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(pids[0], pid);
+	nsbox_free(pids);
+	/* Destroy kills the process (our child: reap it) and removes the group. */
+	ck_assert_msg(nsbox_cgroup_destroy(probe) == 0, "%s", nsbox_last_error());
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	nsbox_cgroup_free(probe);
+	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+}
+END_TEST
+
 START_TEST(cgroup_pids_limit_acts_inside)
 {
 	nsbox_cgroup *cg;
@@ -1671,6 +1705,7 @@ int main(void)
 	tcase_add_test(tc, cgroup_join_v1_and_v2);
 	tcase_add_test(tc, cgroup_join_without_clone3);
 	tcase_add_test(tc, cgroup_made_by_the_start);
+	tcase_add_test(tc, cgroup_made_by_the_start_stays_with_a_running_container);
 	tcase_add_test(tc, cgroup_pids_limit_acts_inside);
 	suite_add_tcase(s, tc);
 
