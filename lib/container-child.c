@@ -346,7 +346,7 @@ static void reset_signals(void)
  */
 static int make_netns(const struct nsb_plan *p, int *err)
 {
-	if (p->unshare_net && syscall(SYS_unshare, CLONE_NEWNET) < 0) {
+	if (p->unshare_net && syscall(SYS_unshare, p->test_fail_netns ? -1L : CLONE_NEWNET) < 0) {
 		*err = errno;
 		return NSB_STEP_NETNS;
 	}

@@ -135,6 +135,7 @@ struct nsb_plan {
 	int clone_flags;      /* CLONE_NEW* given to clone (no CLONE_NEWTIME) */
 	bool unshare_net;     /* start: the child makes its network namespace
 			       * (unshare) before it sends the report pipe */
+	bool test_fail_netns; /* nsbox_container.test_fail_netns */
 	/* fds of the plan: the child uses them as-is */
 	int report_fd;        /* write end of the report pipe (enter), or -1:
 			       * the start child makes its own pipe and sends
@@ -249,8 +250,9 @@ struct nsbox_container {
 	} hooks[NSB_MAX_HOOKS];
 	size_t nhooks;
 	/* Test knobs: take the paths of older kernels (clone(2) + pidfd_open
-	 * instead of clone3; setns one namespace at a time instead of a pidfd). */
-	bool test_no_clone3, test_no_pidfd_setns;
+	 * instead of clone3; setns one namespace at a time instead of a pidfd);
+	 * make the child's own unshare of its network namespace fail (EINVAL). */
+	bool test_no_clone3, test_no_pidfd_setns, test_fail_netns;
 
 	/* issue 7 (container-integrate.c): what the container copied from a
 	 * layer set, a cgroup and the network setters. */

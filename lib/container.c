@@ -1064,6 +1064,7 @@ static int start(nsbox_container *c)
 	if ((plan->clone_flags & CLONE_NEWNET) && (plan->late_root || plan->late_cgroup)) {
 		plan->clone_flags &= ~CLONE_NEWNET;
 		plan->unshare_net = true;
+		plan->test_fail_netns = c->test_fail_netns;
 	}
 
 	pid = clone_child(plan->clone_flags, c->test_no_clone3, c->start_cgroup_fd,

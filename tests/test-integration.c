@@ -1223,6 +1223,38 @@ START_TEST(fail_cgroup_made_by_the_start)
 }
 END_TEST
 
+/* The child's own network namespace (a layered root) fails: what the start
+ * reports, with and without a network (then "go on" went out before the
+ * report came), and nothing is left, the group the start made neither. */
+START_TEST(fail_child_network_namespace)
+{
+	const uint32_t ctrls = NSBOX_CGROUP_MEMORY | NSBOX_CGROUP_PIDS | NSBOX_CGROUP_UNIFIED;
+
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	for (int with_net = 0; with_net <= 1; with_net++) {
+		nsbox_cgroup *cg;
+		nsbox_container *c;
+		struct snapshot snap;
+		char name[128];
+
+		cg = cgroup_recipe(ctrls, name, sizeof(name));
+		ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 50), 0);
+		c = everything(cg, "172.17.0.1");
+		nsbox_cgroup_free(cg);
+		if (!with_net)
+			ck_assert_int_eq(nsbox_container_set_network(c, NULL, NULL, NULL), 0);
+		c->test_fail_netns = true;
+		snap_take(&snap);
+		expect_failure(c, -EINVAL, "make network namespace in container", &snap);
+		ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+		ck_assert(!link_exists("nsbox0"));
+		snap_done(&snap);
+		drop_box5();
+	}
+}
+END_TEST
+
 /* ---- ephemeral writable layer ------------------------------------------------ */
 
 /* Everything of the store, byte for byte: content, modes, owners, xattrs,
@@ -1728,6 +1760,7 @@ int main(void)
 	tcase_add_test(tc, fail_layer_removed_from_under_the_chain);
 	tcase_add_test(tc, fail_in_the_child_after_everything);
 	tcase_add_test(tc, fail_cgroup_made_by_the_start);
+	tcase_add_test(tc, fail_child_network_namespace);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ephemeral");
