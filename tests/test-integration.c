@@ -1187,6 +1187,20 @@ END_TEST
 /* A group the start makes: a limit the kernel refuses (a cpu the machine
  * lacks, found once the v1 group exists, after the clone), and a failure in
  * the child after it joined; each leaves nothing, no group either. */
+/* A start of everything() that fails: nothing left, no group name either. */
+static void expect_failure_no_group(nsbox_container *c, int err, const char *msg_part,
+				    const char *name, uint32_t ctrls)
+{
+	struct snapshot snap;
+
+	snap_take(&snap);
+	expect_failure(c, err, msg_part, &snap);
+	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+	ck_assert(!link_exists("nsbox0"));
+	snap_done(&snap);
+	drop_box5();
+}
+
 START_TEST(fail_cgroup_made_by_the_start)
 {
 	const uint32_t ctrls = NSBOX_CGROUP_CPUSET | NSBOX_CGROUP_MEMORY | NSBOX_CGROUP_PIDS |
@@ -1194,7 +1208,6 @@ START_TEST(fail_cgroup_made_by_the_start)
 	const char *argv[] = {"/bin/no-such-program", NULL};
 	nsbox_cgroup *cg;
 	nsbox_container *c;
-	struct snapshot snap;
 	char name[128];
 
 	NSBT_REQUIRE_ROOT();
@@ -1203,23 +1216,13 @@ START_TEST(fail_cgroup_made_by_the_start)
 	ck_assert_int_eq(nsbox_cgroup_set_pids_max(cg, 50), 0);
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "4095"), 0);
 	c = everything(cg, "172.17.0.1");
-	snap_take(&snap);
-	expect_failure(c, -EINVAL, "is outside the cpus", &snap);
-	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
-	ck_assert(!link_exists("nsbox0"));
-	snap_done(&snap);
-	drop_box5();
+	expect_failure_no_group(c, -EINVAL, "is outside the cpus", name, ctrls);
 
 	ck_assert_int_eq(nsbox_cgroup_set_cpuset_cpus(cg, "0"), 0);
 	c = everything(cg, "172.17.0.1");
 	ck_assert_int_eq(nsbox_container_set_argv(c, argv), 0);
-	snap_take(&snap);
-	expect_failure(c, -ENOENT, "exec /bin/no-such-program in container", &snap);
-	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
-	ck_assert(!link_exists("nsbox0"));
-	snap_done(&snap);
+	expect_failure_no_group(c, -ENOENT, "exec /bin/no-such-program in container", name, ctrls);
 	nsbox_cgroup_free(cg);
-	drop_box5();
 }
 END_TEST
 
@@ -1235,7 +1238,6 @@ START_TEST(fail_child_network_namespace)
 	for (int with_net = 0; with_net <= 1; with_net++) {
 		nsbox_cgroup *cg;
 		nsbox_container *c;
-		struct snapshot snap;
 		char name[128];
 
 		cg = cgroup_recipe(ctrls, name, sizeof(name));
@@ -1245,12 +1247,8 @@ START_TEST(fail_child_network_namespace)
 		if (!with_net)
 			ck_assert_int_eq(nsbox_container_set_network(c, NULL, NULL, NULL), 0);
 		c->test_fail_netns = true;
-		snap_take(&snap);
-		expect_failure(c, -EINVAL, "make network namespace in container", &snap);
-		ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
-		ck_assert(!link_exists("nsbox0"));
-		snap_done(&snap);
-		drop_box5();
+		expect_failure_no_group(c, -EINVAL, "make network namespace in container", name,
+					ctrls);
 	}
 }
 END_TEST
