@@ -475,7 +475,8 @@ int nsbox_container_add_file(nsbox_container *c, const char *path, const char *c
  *
  * A group the start makes: its cgroup v2 part (and limits) before the
  * clone, its v1 groups and their limits right after it, while the child
- * makes its network namespace (off the start's critical path). It belongs
+ * makes its network namespace (with NSBOX_NS_NET; off the start's critical
+ * path). It belongs
  * to the container: a failed start removes it, and nsbox_container_wait()
  * (or nsbox_container_free() of a container not left running) removes it
  * once the process is reaped.
