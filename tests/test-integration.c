@@ -323,6 +323,32 @@ static bool contains(const char *hay, const char *needle)
 	return strstr(hay, needle) != NULL;
 }
 
+/* A layered container's "/": prints "1 0" when the overlay is the one mount
+ * there (nothing of the host's old root, or the tmpfs hung on it, is left
+ * stacked on it). */
+#define ROOT_MOUNTS                                                                                \
+	"awk '$5 == \"/\" { n++; if ($0 !~ / - overlay /) bad++ } "                             \
+	"END { print n + 0, bad + 0 }' /proc/self/mountinfo"
+
+/* Read fd until mark shows (or EOF); the fd stays open. */
+static char *read_until(int fd, const char *mark)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = calloc(1, cap);
+	ssize_t n;
+
+	ck_assert_ptr_nonnull(buf);
+	while (!contains(buf, mark) && (n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (cap - len < 2) {
+			buf = realloc(buf, cap *= 2);
+			ck_assert_ptr_nonnull(buf);
+		}
+	}
+	return buf;
+}
+
 static bool link_exists(const char *name)
 {
 	nsbox_netlink *nl = NULL;
@@ -366,22 +392,11 @@ START_TEST(layered_root_writes_and_whiteouts)
 	ck_assert_int_eq(nsbox_container_set_hostname(c, "box1"), 0);
 	box_sh(c, "cat /etc/hostname /etc/hosts /etc/resolv.conf; echo hello > /home/new.txt; "
 		  "rm /bin/true; ls /bin/true 2>/dev/null || echo true-gone; "
-		  /* one mount on /, the overlay: nothing of the host's old
-		   * root (or the tmpfs hung on it) is left stacked there */
-		  "awk '$5 == \"/\" { n++; if ($0 !~ / - overlay /) bad++ } "
-		  "END { print n + 0, bad + 0 }' /proc/self/mountinfo; echo ready; read x; "
-		  "echo done");
+		  ROOT_MOUNTS "; echo ready; read x; echo done");
 	out_r = start_piped(c, &in_w);
 	/* While it runs: the overlay is in the container's mount table only. */
 	{
-		char chunk[4096];
-		size_t len = 0;
-		ssize_t n;
-		char *acc = calloc(1, 65536);
-		while (!contains(acc, "ready") && (n = read(out_r, chunk, sizeof(chunk))) > 0) {
-			memcpy(acc + len, chunk, (size_t)n);
-			len += (size_t)n;
-		}
+		char *acc = read_until(out_r, "ready");
 		ck_assert_msg(contains(acc, "box1\n127.0.0.1\tlocalhost\n172.17.0.11\tbox1\n"
 					    "nameserver 172.17.0.1\n"),
 			      "%s", acc);
@@ -1356,21 +1371,10 @@ START_TEST(ephemeral_root_leaves_the_store_untouched)
 		  "rm /bin/true && { ls /bin/true 2>/dev/null || echo true-gone; }; "
 		  "echo more >> /etc/hosts && tail -n 1 /etc/hosts; "
 		  "ls /bin/sh >/dev/null && echo image-visible; "
-		  /* one mount on /, the overlay: nothing of the host's old
-		   * root (or the tmpfs hung on it) is left stacked there */
-		  "awk '$5 == \"/\" { n++; if ($0 !~ / - overlay /) bad++ } "
-		  "END { print n + 0, bad + 0 }' /proc/self/mountinfo; echo ready; read x; "
-		  "echo done");
+		  ROOT_MOUNTS "; echo ready; read x; echo done");
 	out_r = start_piped(c, &in_w);
 	{
-		char chunk[4096];
-		size_t len = 0;
-		ssize_t n;
-		char *acc = calloc(1, 65536);
-		while (!contains(acc, "ready") && (n = read(out_r, chunk, sizeof(chunk))) > 0) {
-			memcpy(acc + len, chunk, (size_t)n);
-			len += (size_t)n;
-		}
+		char *acc = read_until(out_r, "ready");
 		ck_assert_msg(contains(acc, "box1\n127.0.0.1\tlocalhost\n172.17.0.11\tbox1\n"
 					    "s3\n"
 					    "644 0 37 /etc/hosts\n644 0 5 /etc/hostname\n"

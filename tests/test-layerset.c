@@ -740,11 +740,24 @@ START_TEST(tar_whiteouts_match_by_hand)
 }
 END_TEST
 
+/* Export layer from as a tar (flags), import it again as layer to. */
+static void export_import(nsbox_layer_store *st, const char *from, const char *to, uint32_t flags)
+{
+	int fd = memfd_create("export", MFD_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(nsbox_layer_store_export_tar(st, from, fd, flags) == 0, "%s",
+		      nsbox_last_error());
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_msg(nsbox_layer_store_import_tar(st, to, NULL, fd, NULL) == 0, "%s",
+		      nsbox_last_error());
+	close(fd);
+}
+
 static void roundtrip(uint32_t flags)
 {
 	char *dir, *src, *da, *db, *sa, *sb, *ssrc;
 	nsbox_layer_store *st;
-	int fd;
 
 	NSBT_REQUIRE_ROOT();
 	dir = nsbt_tmpdir("roundtrip");
@@ -753,13 +766,7 @@ static void roundtrip(uint32_t flags)
 	rich_tree(src);
 	st = store_in(dir);
 	ck_assert_int_eq(nsbox_layer_store_import_dir(st, "a", NULL, src, NULL), 0);
-	fd = memfd_create("export", MFD_CLOEXEC);
-	ck_assert_msg(nsbox_layer_store_export_tar(st, "a", fd, flags) == 0, "%s",
-		      nsbox_last_error());
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	ck_assert_msg(nsbox_layer_store_import_tar(st, "b", NULL, fd, NULL) == 0, "%s",
-		      nsbox_last_error());
-	close(fd);
+	export_import(st, "a", "b", flags);
 	da = pjoin(nsbox_layer_store_path(st), "a/diff");
 	db = pjoin(nsbox_layer_store_path(st), "b/diff");
 	ssrc = snapshot(src, SNAP_TIMES | SNAP_NLINK);
@@ -825,13 +832,7 @@ START_TEST(deep_tree_roundtrip)
 	st = store_in(dir);
 	ck_assert_msg(nsbox_layer_store_import_dir(st, "a", NULL, src, NULL) == 0, "%s",
 		      nsbox_last_error());
-	fd = memfd_create("export", MFD_CLOEXEC);
-	ck_assert_msg(nsbox_layer_store_export_tar(st, "a", fd, 0) == 0, "%s",
-		      nsbox_last_error());
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	ck_assert_msg(nsbox_layer_store_import_tar(st, "b", NULL, fd, NULL) == 0, "%s",
-		      nsbox_last_error());
-	close(fd);
+	export_import(st, "a", "b", 0);
 	{
 		int dfd = open(nsbox_layer_store_path(st), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		int bfd = openat(dfd, "b/diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
