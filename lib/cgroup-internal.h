@@ -49,8 +49,10 @@ struct cg_layout {
 	} h[CG_MAX_HIER];
 };
 
-/* CG_MAKING: between nsb_cgroup_create_begin() and _finish() (a container
- * start); to the public functions it is "not created yet", like CG_NEW. */
+/* CG_MAKING: between nsb_cgroup_create_begin() and _finish() (inside
+ * nsbox_cgroup_create(), or a container's own copy around its clone). The
+ * limit setters and getters treat it as live (its recorded limits are
+ * written then); create and open as taken. */
 enum cg_state { CG_NEW, CG_MAKING, CG_LIVE, CG_DESTROYED };
 
 /* Limits set on a handle not yet created, applied by create in the order

@@ -705,7 +705,9 @@ int cgroup_check_live(nsbox_cgroup *cg, const char *what)
 
 	if (r < 0)
 		return r;
-	if (cg->state == CG_NEW || cg->state == CG_MAKING)
+	/* "Making" (only a container's own copy, between begin and finish)
+	 * counts as live: the limits of the part made are written then. */
+	if (cg->state == CG_NEW)
 		return nsb_set_error_msg(-EINVAL, "%s of cgroup %s: not created or opened yet", what,
 					 cg->name);
 	if (cg->state == CG_DESTROYED)
@@ -1949,7 +1951,6 @@ static int apply_one(nsbox_cgroup *cg, size_t kind)
  */
 static int apply_pending(nsbox_cgroup *cg, int version)
 {
-	enum cg_state saved = cg->state;
 	unsigned last = 0;
 	int r = 0;
 
@@ -1967,9 +1968,7 @@ static int apply_pending(nsbox_cgroup *cg, int version)
 		h = hier_of(cg, limit_ctl[next]);
 		if (h ? h->version != version : version != 2)
 			continue;
-		cg->state = CG_LIVE; /* the setters act on live groups */
 		r = apply_one(cg, next);
-		cg->state = saved;
 		if (r < 0)
 			break;
 	}
