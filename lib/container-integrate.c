@@ -503,42 +503,6 @@ static int prepare_layers(nsbox_container *c)
 	return 0;
 }
 
-/*
- * The layered root's mounts: the overlay (and the ephemeral layer's tmpfs)
- * as detached mounts, sent to the child with "go on". Made after the clone,
- * while the child makes its network namespace (on the other CPU, when one
- * is idle; see start() in container.c); the layers were checked and held
- * before the clone.
- */
-static int open_v1_tasks(nsbox_container *c);
-
-int nsb_container_integrate_mount(nsbox_container *c)
-{
-	int fd = -1, r;
-
-	if (c->start_root_fd && c->root_mount_fd < 0) {
-		if (c->ephemeral_size != 0) {
-			r = mount_ephemeral(c, &fd);
-			if (r < 0)
-				return r;
-		} else {
-			r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
-			if (r < 0)
-				return nsb_prefix_error(r, "start container");
-		}
-		(void)nsb_container_set_root_mount_fd(c, fd);
-	}
-	/* The v1 part of a group the start makes; the child joins it after
-	 * "go on", which brings the "tasks" fds. */
-	if (c->start_cgroup_late) {
-		r = nsb_cgroup_create_finish(c->own_cgroup);
-		if (r < 0)
-			return nsb_prefix_error(r, "start container");
-		return open_v1_tasks(c);
-	}
-	return 0;
-}
-
 /* v1: the child writes itself into each "tasks" file (see
  * container-child.c); the parent opens them, so a removed group is found
  * before the child goes on. */
@@ -566,6 +530,41 @@ static int open_v1_tasks(nsbox_container *c)
 					     path);
 		}
 		c->start_v1_fd[c->start_n_v1++] = fd;
+	}
+	return 0;
+}
+
+/*
+ * Right after the clone, while the child makes its network namespace (on
+ * the other CPU, when one is idle; see start() in container.c): the
+ * layered root's mounts, the overlay (and the ephemeral layer's tmpfs) as
+ * detached mounts, and the v1 part of a group the start makes, with its
+ * "tasks" fds; all go to the child with "go on". The layers were checked
+ * and held before the clone.
+ */
+int nsb_container_integrate_mount(nsbox_container *c)
+{
+	int fd = -1, r;
+
+	if (c->start_root_fd && c->root_mount_fd < 0) {
+		if (c->ephemeral_size != 0) {
+			r = mount_ephemeral(c, &fd);
+			if (r < 0)
+				return r;
+		} else {
+			r = nsb_layerset_mount_desc_detached(&c->layers, c->layers_volatile, &fd);
+			if (r < 0)
+				return nsb_prefix_error(r, "start container");
+		}
+		(void)nsb_container_set_root_mount_fd(c, fd);
+	}
+	/* The v1 part of a group the start makes; the child joins it after
+	 * "go on", which brings the "tasks" fds. */
+	if (c->start_cgroup_late) {
+		r = nsb_cgroup_create_finish(c->own_cgroup);
+		if (r < 0)
+			return nsb_prefix_error(r, "start container");
+		return open_v1_tasks(c);
 	}
 	return 0;
 }
