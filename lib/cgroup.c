@@ -1041,6 +1041,9 @@ static void v2_refresh_covered(nsbox_cgroup *cg)
 	if (cg->v2 < 0)
 		return;
 	h = &cg->h[cg->v2];
+	/* Membership only (the core files every group has): nothing to check. */
+	if ((h->controllers & ~CG_V2_CORE) == 0)
+		return;
 	real = CG_V2_CORE;
 	if (nsb_read_file_at(h->dfd, "cgroup.controllers", 65536, &s, NULL) == 0)
 		real |= ctl_mask_of(s, 2);

@@ -598,7 +598,11 @@ static int prepare_cgroup(nsbox_container *c)
 	}
 	if (d->v2 < 0)
 		return 0;
-	fd = open(d->h[d->v2].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* A group made just now: its handle holds the directory open already. */
+	if (c->own_cgroup && cgroup_v2_dfd(c->own_cgroup) >= 0)
+		fd = fcntl(cgroup_v2_dfd(c->own_cgroup), F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(d->h[d->v2].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r = NSB_NEG_ERRNO();
 		if (r == -ENOENT)
