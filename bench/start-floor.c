@@ -33,6 +33,12 @@
  * (three "tasks" files, tmpfs, overlay) over a socket (SCM_RIGHTS); the
  * child joins its v1 groups before anything else and goes on as above.
  *
+ * Built twice more, dynamic (start-floor-dynamic) and dynamic with libmnl
+ * mapped by the loader (start-floor-dynamic-mnl, -DFLOOR_LOAD_LIBMNL): the
+ * same floor for a tool that is a dynamic executable, as unshare(1) is and
+ * as nsbox-unshare must be while libnsbox uses Debian's libmnl, which is
+ * shipped as a shared library only.
+ *
  * This is a measuring instrument for the floor, not a container tool: it
  * has no error recovery (a failure midway leaves its groups; the script
  * removes them) and runs only on a v1 or hybrid cgroup layout.
@@ -57,6 +63,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
+#ifdef FLOOR_LOAD_LIBMNL
+#include <libmnl/libmnl.h>
+
+/* Referenced, never called: the loader maps libmnl, as it does for a
+ * program linked with libnsbox. */
+struct mnl_socket *(*volatile floor_libmnl_ref)(int) = mnl_socket_open;
+#endif
 
 #ifndef FSCONFIG_SET_STRING
 #define FSCONFIG_SET_STRING 1

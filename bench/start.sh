@@ -16,6 +16,8 @@
 #   start-floor -P                          the same overlapped on two CPUs: the child makes its
 #                                           network namespace while the parent makes the v1 groups,
 #                                           limits and mounts (see bench/start-floor.c)
+#   start-floor -P, dynamic[+libmnl]        the same as a dynamic executable, without and with
+#                                           libmnl mapped: the floor of a dynamically linked tool
 #   unshare(1) --mount-proc                 same namespaces and root (does less: no pivot_root, no /dev)
 #   bwrap --unshare-all                     same root
 #   crun run / runc run                     OCI bundle of the same root (crun in a private mount
@@ -95,7 +97,10 @@ if [ "${#floor_parents[@]}" = 4 ] && [ -x "$build/bench/start-floor" ]; then
 	floor_args="$work/store/busybox/diff ${floor_parents[*]} /bin/true"
 	floor_cmd=(-n "start-floor (layered+cgroup, no library)"
 		   "$build/bench/start-floor $floor_args"
-		   -n "start-floor -P" "$build/bench/start-floor -P $floor_args")
+		   -n "start-floor -P" "$build/bench/start-floor -P $floor_args"
+		   -n "start-floor -P, dynamic" "$build/bench/start-floor-dynamic -P $floor_args"
+		   -n "start-floor -P, dynamic+libmnl"
+		   "$build/bench/start-floor-dynamic-mnl -P $floor_args")
 else
 	echo "bench/start: no start-floor row (it needs cgroup v1 cpu, memory and pids, and cgroup2)" >&2
 fi
@@ -126,7 +131,7 @@ for r in res:
     print(f"| {r['command']} | {m:.2f} | {m / base:.2f}x |" if base else f"| {r['command']} | {m:.2f} | |")
 PY
 
-# NSBOX_BENCH_SHUFFLE=N: then N rounds of the five closest rows in random
+# NSBOX_BENCH_SHUFFLE=N: then N rounds of the seven closest rows in random
 # order (bench/shuffle.py), which compares them under the same noise.
 if [ "${NSBOX_BENCH_SHUFFLE:-0}" -gt 0 ]; then
 	echo
@@ -134,6 +139,8 @@ if [ "${NSBOX_BENCH_SHUFFLE:-0}" -gt 0 ]; then
 		      "nsbox-unshare=$ex/nsbox-unshare $ns --root $work/rootfs /bin/true"
 		      "nsbox-unshare layered+cgroup=$ex/nsbox-unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true")
 	[ "${#floor_cmd[@]}" = 0 ] || shuffle_rows+=("start-floor=${floor_cmd[2]}"
-						     "start-floor -P=${floor_cmd[5]}")
+						     "start-floor -P=${floor_cmd[5]}"
+						     "start-floor -P, dynamic=${floor_cmd[8]}"
+						     "start-floor -P, dynamic+libmnl=${floor_cmd[11]}")
 	python3 "$here/shuffle.py" "$NSBOX_BENCH_SHUFFLE" "${shuffle_rows[@]}"
 fi
