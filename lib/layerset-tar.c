@@ -20,7 +20,7 @@
  * against libarchive's headers and, at the first tar import or export,
  * dlopen()s libarchive.so.13 (else libarchive.so) with RTLD_NOW|RTLD_LOCAL
  * and looks up exactly the functions below into a static table, once per
- * process (pthread_once). Calls go through the table (la.archive_*), whose
+ * process (dl.h). Calls go through the table (la.archive_*), whose
  * types come from the headers. If that fails, tar import and export fail
  * with -EOPNOTSUPP and a message naming the library and dlerror()'s text;
  * the failure is remembered for the life of the process. The library is
@@ -28,7 +28,6 @@
  */
 #include <archive.h>
 #include <archive_entry.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -39,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "layerset-internal.h"
 #include "macro.h"
 #include "system.h"
@@ -111,76 +111,44 @@ static struct {
 } la;
 
 static const char *const la_default_names[] = {"libarchive.so.13", "libarchive.so", NULL};
-static const char *const *la_names = la_default_names;
-static pthread_once_t la_once = PTHREAD_ONCE_INIT;
-static bool la_tried;
-static int la_result;      /* 0, or -EOPNOTSUPP */
-static char la_msg[NSB_ERROR_MAX];
-
-static void la_fail(const char *soname, const char *why, const char *hint)
-{
-	la_result = -EOPNOTSUPP;
-	snprintf(la_msg, sizeof(la_msg), "load %s for tar layers: %s (%s)", soname,
-		 why ? why : "unknown dynamic loader error", hint);
-}
+static const char *const la_syms[] = {
+#define X(f) #f,
+	LA_FUNCS(X)
+#undef X
+};
+static void *la_addr[NSB_ARRAY_SIZE(la_syms)];
+static struct nsb_dl la_dl = {
+	.default_names = la_default_names,
+	.what = "tar layers",
+	.fallback_name = "libarchive",
+	.install_hint = "install libarchive13",
+	.version_hint = "libarchive 3.3.3 or later is needed",
+	.syms = la_syms,
+	.nsyms = NSB_ARRAY_SIZE(la_syms),
+	.addr = la_addr,
+	.once = PTHREAD_ONCE_INIT,
+};
 
 static void la_load_once(void)
 {
-	const char *first = la_names[0] ? la_names[0] : "libarchive";
-	char first_err[512] = "";
-	const char *name = NULL;
-	void *h = NULL;
+	size_t i = 0;
 
-	la_tried = true;
-	for (size_t i = 0; la_names[i] && !h; i++) {
-		name = la_names[i];
-		h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-		if (!h && i == 0) {
-			const char *e = dlerror();
-			snprintf(first_err, sizeof(first_err), "%s", e ? e : "");
-		}
-	}
-	if (!h) {
-		/* The first name's reason is the useful one (the fallback is
-		 * only there for unusual sonames). */
-		la_fail(first, first_err[0] ? first_err : NULL, "install libarchive13");
+	if (nsb_dl_load_now(&la_dl) < 0)
 		return;
-	}
-	(void)dlerror();
-#define X(f)                                                                               \
-	do {                                                                               \
-		void *sym = dlsym(h, #f);                                                  \
-		if (!sym) {                                                                \
-			la_fail(name, dlerror(), "libarchive 3.3.3 or later is needed");  \
-			memset(&la, 0, sizeof(la));                                        \
-			(void)dlclose(h);                                                  \
-			return;                                                            \
-		}                                                                          \
-		la.f = (__typeof__(la.f))sym;                                              \
-	} while (0);
+#define X(f) la.f = (__typeof__(la.f))la_addr[i++];
 	LA_FUNCS(X)
 #undef X
-	la_result = 0;
 }
 
 /* Load libarchive on first use; 0, or -EOPNOTSUPP with the message set. */
 static int la_load(void)
 {
-	int r = pthread_once(&la_once, la_load_once);
-
-	if (r != 0)
-		return nsb_set_error(-r, "load libarchive for tar layers");
-	if (la_result < 0)
-		return nsb_set_error_msg(la_result, "%s", la_msg);
-	return 0;
+	return nsb_dl_load(&la_dl, la_load_once);
 }
 
 int nsb_ls_tar_set_libnames_for_test(const char *const *names)
 {
-	if (la_tried)
-		return -EALREADY;
-	la_names = names ? names : la_default_names;
-	return 0;
+	return nsb_dl_set_names(&la_dl, names);
 }
 
 static void archive_read_freep(struct archive **a)

@@ -9,8 +9,6 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
-#include <libmnl/libmnl.h>
-
 #include "error.h"
 #include "macro.h"
 #include "netlink-internal.h"
@@ -96,17 +94,17 @@ static int addr_change(nsbox_netlink *nl, bool add, const char *name, const char
 
 	nlh = nsb_nl_msg(nl, add ? RTM_NEWADDR : RTM_DELADDR,
 			 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa = nsb_mnl.mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t)ip.family;
 	ifa->ifa_prefixlen = ip.prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (uint32_t)idx;
 	if (add && ip.family == AF_INET6 && (flags & NSBOX_NETLINK_ADDR_NODAD)) {
 		ifa->ifa_flags = IFA_F_NODAD;
-		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+		nsb_mnl.mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
 	}
-	mnl_attr_put(nlh, IFA_LOCAL, nsb_nl_ip_len(&ip), ip.a.bytes);
-	mnl_attr_put(nlh, IFA_ADDRESS, nsb_nl_ip_len(&ip), ip.a.bytes);
+	nsb_mnl.mnl_attr_put(nlh, IFA_LOCAL, nsb_nl_ip_len(&ip), ip.a.bytes);
+	nsb_mnl.mnl_attr_put(nlh, IFA_ADDRESS, nsb_nl_ip_len(&ip), ip.a.bytes);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
 		return nsb_nl_fail(nl, r, "%s %s %s %s", what, cidr, prep, name);
@@ -138,15 +136,15 @@ static int addr_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct addr_attrs *a = data;
 
-	if (mnl_attr_type_valid(attr, IFA_MAX) < 0)
+	if (nsb_mnl.mnl_attr_type_valid(attr, IFA_MAX) < 0)
 		return MNL_CB_OK;
-	switch (mnl_attr_get_type(attr)) {
+	switch (nsb_mnl.mnl_attr_get_type(attr)) {
 	case IFA_LOCAL:
-		if (mnl_attr_validate(attr, MNL_TYPE_BINARY) >= 0)
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_BINARY) >= 0)
 			a->local = attr;
 		break;
 	case IFA_ADDRESS:
-		if (mnl_attr_validate(attr, MNL_TYPE_BINARY) >= 0)
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_BINARY) >= 0)
 			a->address = attr;
 		break;
 	default:
@@ -167,23 +165,23 @@ static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWADDR)
 		return 0;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
+	if (nsb_mnl.mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
 		return -EBADMSG;
-	ifa = mnl_nlmsg_get_payload(nlh);
+	ifa = nsb_mnl.mnl_nlmsg_get_payload(nlh);
 	if ((int)ifa->ifa_index != l->index)
 		return 0; /* filtered by the kernel too, with strict checking */
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return 0;
-	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, &a) < 0)
+	if (nsb_mnl.mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, &a) < 0)
 		return -EBADMSG;
 	/* IPv4: the local address (IFA_ADDRESS is the peer on p2p links). */
 	use = ifa->ifa_family == AF_INET && a.local ? a.local : a.address;
 	if (!use)
 		use = a.local;
 	want = ifa->ifa_family == AF_INET ? 4 : 16;
-	if (!use || mnl_attr_get_payload_len(use) != want)
+	if (!use || nsb_mnl.mnl_attr_get_payload_len(use) != want)
 		return 0;
-	if (!inet_ntop(ifa->ifa_family, mnl_attr_get_payload(use), abuf, sizeof(abuf)))
+	if (!inet_ntop(ifa->ifa_family, nsb_mnl.mnl_attr_get_payload(use), abuf, sizeof(abuf)))
 		return 0;
 	(void)snprintf(text, sizeof(text), "%s/%u", abuf, ifa->ifa_prefixlen);
 	return nsb_nl_strs_add(ifa->ifa_family == AF_INET ? &l->v4 : &l->v6, text);
@@ -200,7 +198,7 @@ int nsb_nl_addr_list(nsbox_netlink *nl, const char *name, struct nsb_nl_strs *ou
 	r = -EAGAIN;
 	for (int tries = 0; tries < 5 && r == -EAGAIN; tries++) {
 		struct nlmsghdr *nlh = nsb_nl_msg(nl, RTM_GETADDR, NLM_F_DUMP);
-		struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		struct ifaddrmsg *ifa = nsb_mnl.mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 		ifa->ifa_family = AF_UNSPEC;
 		ifa->ifa_index = (uint32_t)l.index;
 		nsb_nl_strs_clear(&l.v4);

@@ -18,9 +18,61 @@
 #include <net/if.h>
 #include <linux/netlink.h>
 
+#include <libmnl/libmnl.h>
+
 #include <nsbox/netlink.h>
 
-struct mnl_socket;
+/*
+ * libmnl is not linked: netlink-mnl.c dlopen()s libmnl.so.0 when the first
+ * handle is made, so a program that never opens one does not map it (about
+ * 0.1 ms of its loader's time, nsbox-unshare included). Every libmnl
+ * function the module calls is in this list, and every call goes through
+ * the table (nsb_mnl.mnl_*), whose types come from libmnl's header.
+ */
+#define NSB_MNL_FUNCS(X) \
+	X(mnl_attr_get_payload)       \
+	X(mnl_attr_get_payload_len)   \
+	X(mnl_attr_get_str)           \
+	X(mnl_attr_get_type)          \
+	X(mnl_attr_get_u32)           \
+	X(mnl_attr_nest_end)          \
+	X(mnl_attr_nest_start)        \
+	X(mnl_attr_parse)             \
+	X(mnl_attr_parse_nested)      \
+	X(mnl_attr_put)               \
+	X(mnl_attr_put_strz)          \
+	X(mnl_attr_put_u32)           \
+	X(mnl_attr_type_valid)        \
+	X(mnl_attr_validate)          \
+	X(mnl_nlmsg_get_payload)      \
+	X(mnl_nlmsg_get_payload_len)  \
+	X(mnl_nlmsg_next)             \
+	X(mnl_nlmsg_ok)               \
+	X(mnl_nlmsg_put_extra_header) \
+	X(mnl_nlmsg_put_header)       \
+	X(mnl_nlmsg_size)             \
+	X(mnl_socket_bind)            \
+	X(mnl_socket_close)           \
+	X(mnl_socket_fdopen)          \
+	X(mnl_socket_get_fd)          \
+	X(mnl_socket_get_portid)      \
+	X(mnl_socket_recvfrom)        \
+	X(mnl_socket_sendto)          \
+	X(mnl_socket_setsockopt)
+
+struct nsb_mnl_table {
+#define X(f) __typeof__(f) *f;
+	NSB_MNL_FUNCS(X)
+#undef X
+};
+extern struct nsb_mnl_table nsb_mnl;
+
+/* Load libmnl once per process (pthread_once); 0, or -EOPNOTSUPP with the
+ * message set (and remembered: later calls fail the same way). */
+int nsb_mnl_load(void);
+/* Tests: the sonames to try instead of libmnl.so.0 (NULL: the default);
+ * -EALREADY once a load was tried. */
+int nsb_mnl_set_libnames_for_test(const char *const *names);
 
 /* Receive buffer: large enough for any single message a dump sends. */
 #define NSB_NL_RECV_SIZE (64u * 1024u)

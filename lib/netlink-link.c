@@ -17,8 +17,6 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
-#include <libmnl/libmnl.h>
-
 #include "error.h"
 #include "macro.h"
 #include "netlink-internal.h"
@@ -26,7 +24,7 @@
 
 static struct ifinfomsg *put_ifi(struct nlmsghdr *nlh)
 {
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct ifinfomsg *ifi = nsb_mnl.mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
 	return ifi;
@@ -39,7 +37,7 @@ static struct nlmsghdr *link_msg(nsbox_netlink *nl, uint16_t type, uint16_t flag
 	struct nlmsghdr *nlh = nsb_nl_msg(nl, type, flags);
 	struct ifinfomsg *ifi = put_ifi(nlh);
 
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (out_ifi)
 		*out_ifi = ifi;
 	return nlh;
@@ -51,12 +49,12 @@ static int linkinfo_cb(const struct nlattr *attr, void *data)
 {
 	struct nsb_nl_link *l = data;
 
-	if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) < 0)
+	if (nsb_mnl.mnl_attr_type_valid(attr, IFLA_INFO_MAX) < 0)
 		return MNL_CB_OK;
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
-	    mnl_attr_validate(attr, MNL_TYPE_STRING) >= 0) {
-		size_t n = mnl_attr_get_payload_len(attr);
-		const char *s = mnl_attr_get_payload(attr);
+	if (nsb_mnl.mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+	    nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_STRING) >= 0) {
+		size_t n = nsb_mnl.mnl_attr_get_payload_len(attr);
+		const char *s = nsb_mnl.mnl_attr_get_payload(attr);
 		n = strnlen(s, n);
 		if (n >= sizeof(l->kind))
 			n = sizeof(l->kind) - 1;
@@ -69,35 +67,35 @@ static int linkinfo_cb(const struct nlattr *attr, void *data)
 static int link_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct nsb_nl_link *l = data;
-	uint16_t type = mnl_attr_get_type(attr);
+	uint16_t type = nsb_mnl.mnl_attr_get_type(attr);
 
 	/* Attributes this library does not know are skipped, never read. */
-	if (mnl_attr_type_valid(attr, IFLA_MAX) < 0)
+	if (nsb_mnl.mnl_attr_type_valid(attr, IFLA_MAX) < 0)
 		return MNL_CB_OK;
 	switch (type) {
 	case IFLA_IFNAME:
-		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
-			const char *s = mnl_attr_get_str(attr);
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
+			const char *s = nsb_mnl.mnl_attr_get_str(attr);
 			size_t n = strnlen(s, sizeof(l->name) - 1);
 			memcpy(l->name, s, n);
 			l->name[n] = '\0';
 		}
 		break;
 	case IFLA_MTU:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-			l->mtu = mnl_attr_get_u32(attr);
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			l->mtu = nsb_mnl.mnl_attr_get_u32(attr);
 		break;
 	case IFLA_MASTER:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-			l->master = (int)mnl_attr_get_u32(attr);
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			l->master = (int)nsb_mnl.mnl_attr_get_u32(attr);
 		break;
 	case IFLA_LINK:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-			l->link = (int)mnl_attr_get_u32(attr);
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			l->link = (int)nsb_mnl.mnl_attr_get_u32(attr);
 		break;
 	case IFLA_LINKINFO:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0)
-			(void)mnl_attr_parse_nested(attr, linkinfo_cb, l);
+		if (nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0)
+			(void)nsb_mnl.mnl_attr_parse_nested(attr, linkinfo_cb, l);
 		break;
 	default:
 		break;
@@ -111,13 +109,13 @@ static int parse_link(const struct nlmsghdr *nlh, struct nsb_nl_link *l)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return 0;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+	if (nsb_mnl.mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EBADMSG;
-	ifi = mnl_nlmsg_get_payload(nlh);
+	ifi = nsb_mnl.mnl_nlmsg_get_payload(nlh);
 	memset(l, 0, sizeof(*l));
 	l->index = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
-	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, l) < 0)
+	if (nsb_mnl.mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, l) < 0)
 		return -EBADMSG;
 	return 1;
 }
@@ -136,7 +134,7 @@ int nsb_nl_link_get(nsbox_netlink *nl, const char *name, struct nsb_nl_link *out
 	int r;
 
 	/* Leave out the statistics: a smaller, cheaper reply. */
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	nsb_mnl.mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	r = nsb_nl_talk(nl, nlh, get_link_cb, &l);
 	if (r < 0)
 		return r;
@@ -159,7 +157,7 @@ static int index_ioctl(const nsbox_netlink *nl, const char *name)
 
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
-	if (ioctl(mnl_socket_get_fd(nl->sock), SIOCGIFINDEX, &ifr) < 0)
+	if (ioctl(nsb_mnl.mnl_socket_get_fd(nl->sock), SIOCGIFINDEX, &ifr) < 0)
 		return NSB_NEG_ERRNO();
 	return ifr.ifr_ifindex > 0 ? ifr.ifr_ifindex : -ENODEV;
 }
@@ -187,9 +185,9 @@ int nsb_nl_link_index(nsbox_netlink *nl, const char *name)
 static void put_netns(struct nlmsghdr *nlh, int ns_kind, int ns_val)
 {
 	if (ns_kind == NSB_NL_NS_FD)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)ns_val);
+		nsb_mnl.mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)ns_val);
 	else if (ns_kind == NSB_NL_NS_PID)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)ns_val);
+		nsb_mnl.mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)ns_val);
 }
 
 static void describe_ns(char *buf, size_t len, int ns_kind, int ns_val)
@@ -326,22 +324,22 @@ int nsb_nl_link_add_veth(nsbox_netlink *nl, const char *name, const char *peer, 
 	 * pair again. */
 	if ((flags & NSBOX_NETLINK_VETH_UP) && !up_last)
 		ifi->ifi_change = ifi->ifi_flags = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (master)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_idx);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peerinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+		nsb_mnl.mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_idx);
+	linkinfo = nsb_mnl.mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = nsb_mnl.mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peerinfo = nsb_mnl.mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	/* The peer's own ifinfomsg (no flags: see peer_up()), then its
 	 * attributes, namespace included: the kernel creates it straight in
 	 * that namespace. */
 	put_ifi(nlh);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	put_netns(nlh, ns_kind, ns_val);
-	mnl_attr_nest_end(nlh, peerinfo);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
+	nsb_mnl.mnl_attr_nest_end(nlh, peerinfo);
+	nsb_mnl.mnl_attr_nest_end(nlh, data);
+	nsb_mnl.mnl_attr_nest_end(nlh, linkinfo);
 
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
@@ -369,10 +367,10 @@ int nsb_nl_link_add_bridge(nsbox_netlink *nl, const char *name)
 	int r;
 
 	put_ifi(nlh);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	mnl_attr_nest_end(nlh, linkinfo);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = nsb_mnl.mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	nsb_mnl.mnl_attr_nest_end(nlh, linkinfo);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
 		return nsb_nl_fail(nl, r, "add bridge %s", name);
@@ -406,7 +404,7 @@ int nsb_nl_link_set_master(nsbox_netlink *nl, const char *name, const char *mast
 		idx = m.index;
 	}
 	nlh = link_msg(nl, RTM_SETLINK, 0, name, NULL);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)idx);
+	nsb_mnl.mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)idx);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r >= 0)
 		return 0;
@@ -434,7 +432,7 @@ int nsb_nl_link_set_mtu(nsbox_netlink *nl, const char *name, uint32_t mtu)
 	struct nlmsghdr *nlh = link_msg(nl, RTM_SETLINK, 0, name, NULL);
 	int r;
 
-	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	nsb_mnl.mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
 		return nsb_nl_fail(nl, r, "set mtu of %s to %u", name, mtu);
@@ -482,7 +480,7 @@ int nsb_nl_link_set_mac(nsbox_netlink *nl, const char *name, const char *mac)
 					 "(xx:xx:xx:xx:xx:xx)",
 					 name, mac);
 	nlh = link_msg(nl, RTM_SETLINK, 0, name, NULL);
-	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(addr), addr);
+	nsb_mnl.mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(addr), addr);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
 		return nsb_nl_fail(nl, r, "set mac of %s to %s", name, mac);
@@ -502,7 +500,7 @@ int nsb_nl_link_rename(nsbox_netlink *nl, const char *name, const char *newname)
 	nlh = nsb_nl_msg(nl, RTM_SETLINK, 0);
 	ifi = put_ifi(nlh);
 	ifi->ifi_index = idx;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
+	nsb_mnl.mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
 		return nsb_nl_fail(nl, r, "rename link %s to %s", name, newname);
@@ -556,7 +554,7 @@ int nsb_nl_link_list(nsbox_netlink *nl, struct nsb_nl_strs *names)
 	for (int tries = 0; tries < 5 && r == -EAGAIN; tries++) {
 		struct nlmsghdr *nlh = nsb_nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
 		put_ifi(nlh);
-		mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+		nsb_mnl.mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 		nsb_nl_strs_clear(names);
 		r = nsb_nl_talk(nl, nlh, list_cb, names);
 	}

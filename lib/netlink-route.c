@@ -8,8 +8,6 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
-#include <libmnl/libmnl.h>
-
 #include "error.h"
 #include "macro.h"
 #include "netlink-internal.h"
@@ -67,7 +65,7 @@ int nsb_nl_route_change(nsbox_netlink *nl, bool add, const char *dst, const char
 
 	nlh = nsb_nl_msg(nl, add ? RTM_NEWROUTE : RTM_DELROUTE,
 			 add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = nsb_mnl.mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t)d.family;
 	rtm->rtm_dst_len = d.prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;
@@ -81,11 +79,11 @@ int nsb_nl_route_change(nsbox_netlink *nl, bool add, const char *dst, const char
 		rtm->rtm_scope = RT_SCOPE_NOWHERE; /* match any scope */
 	}
 	if (d.prefix > 0)
-		mnl_attr_put(nlh, RTA_DST, nsb_nl_ip_len(&d), d.a.bytes);
+		nsb_mnl.mnl_attr_put(nlh, RTA_DST, nsb_nl_ip_len(&d), d.a.bytes);
 	if (gateway)
-		mnl_attr_put(nlh, RTA_GATEWAY, nsb_nl_ip_len(&gw), gw.a.bytes);
+		nsb_mnl.mnl_attr_put(nlh, RTA_GATEWAY, nsb_nl_ip_len(&gw), gw.a.bytes);
 	if (oif > 0)
-		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+		nsb_mnl.mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 
 	r = nsb_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0) {

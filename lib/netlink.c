@@ -40,8 +40,6 @@
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
 
-#include <libmnl/libmnl.h>
-
 #include "error.h"
 #include "macro.h"
 #include "util.h"
@@ -153,8 +151,11 @@ int nsb_nl_open(nsbox_netlink **out, int nsfd, int nstype)
 {
 	__attribute__((cleanup(nl_freep))) nsbox_netlink *nl = NULL;
 	nsb_autoclose int fd = -EBADF;
-	int one = 1;
+	int one = 1, r;
 
+	r = nsb_mnl_load();
+	if (r < 0)
+		return r;
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return nsb_oom();
@@ -172,7 +173,7 @@ int nsb_nl_open(nsbox_netlink **out, int nsfd, int nstype)
 		if (fd < 0)
 			return nsb_set_error(fd, "open rtnetlink socket in network namespace");
 	}
-	nl->sock = mnl_socket_fdopen(fd);
+	nl->sock = nsb_mnl.mnl_socket_fdopen(fd);
 	if (!nl->sock)
 		return nsb_set_error(NSB_NEG_ERRNO(), "open rtnetlink socket");
 	fd = -EBADF; /* owned by nl->sock now */
@@ -180,12 +181,12 @@ int nsb_nl_open(nsbox_netlink **out, int nsfd, int nstype)
 	/* Ask for extended ACKs, capped ACKs (no echo of our request) and
 	 * strict checking of get requests (filtered dumps). Old kernels
 	 * without some of these still work, with plainer messages. */
-	(void)mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+	(void)nsb_mnl.mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)nsb_mnl.mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	(void)nsb_mnl.mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	if (nsb_mnl.mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "bind rtnetlink socket");
-	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->portid = nsb_mnl.mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
 	*out = NSB_STEAL_PTR(nl);
 	return 0;
@@ -207,7 +208,7 @@ int nsb_nl_check_owner(const nsbox_netlink *nl)
 
 struct nlmsghdr *nsb_nl_msg(nsbox_netlink *nl, uint16_t type, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->sbuf);
+	struct nlmsghdr *nlh = nsb_mnl.mnl_nlmsg_put_header(nl->sbuf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
@@ -219,11 +220,11 @@ static int ext_attr_cb(const struct nlattr *attr, void *data)
 {
 	nsbox_netlink *nl = data;
 
-	if (mnl_attr_type_valid(attr, NLMSGERR_ATTR_MAX) < 0)
+	if (nsb_mnl.mnl_attr_type_valid(attr, NLMSGERR_ATTR_MAX) < 0)
 		return MNL_CB_OK;
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
-		const char *s = mnl_attr_get_str(attr);
+	if (nsb_mnl.mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    nsb_mnl.mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
+		const char *s = nsb_mnl.mnl_attr_get_str(attr);
 		size_t n = strnlen(s, sizeof(nl->ext) - 1);
 		/* Drop a trailing newline or period the kernel may add. */
 		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
@@ -237,20 +238,20 @@ static int ext_attr_cb(const struct nlattr *attr, void *data)
 /* NLMSG_ERROR: the ACK (error 0) or the failure, with extended-ACK attributes. */
 static int parse_error(nsbox_netlink *nl, const struct nlmsghdr *nlh)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlmsgerr *e = nsb_mnl.mnl_nlmsg_get_payload(nlh);
 	unsigned int off;
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(int)))
+	if (nlh->nlmsg_len < nsb_mnl.mnl_nlmsg_size(sizeof(int)))
 		return -EBADMSG;
 	if (e->error > 0 || e->error < -4095)
 		return -EBADMSG;
 	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*e))) {
+	    nlh->nlmsg_len >= nsb_mnl.mnl_nlmsg_size(sizeof(*e))) {
 		off = sizeof(*e);
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 			off += e->msg.nlmsg_len - (unsigned int)sizeof(struct nlmsghdr);
-		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len)
-			(void)mnl_attr_parse(nlh, off, ext_attr_cb, nl);
+		if (nsb_mnl.mnl_nlmsg_size(off) <= nlh->nlmsg_len)
+			(void)nsb_mnl.mnl_attr_parse(nlh, off, ext_attr_cb, nl);
 	}
 	return e->error;
 }
@@ -260,11 +261,11 @@ static int parse_done(nsbox_netlink *nl, const struct nlmsghdr *nlh)
 {
 	int err = 0;
 
-	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
-		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(int));
+	if (nsb_mnl.mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+		memcpy(&err, nsb_mnl.mnl_nlmsg_get_payload(nlh), sizeof(int));
 		if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-		    mnl_nlmsg_size(sizeof(int)) <= nlh->nlmsg_len)
-			(void)mnl_attr_parse(nlh, sizeof(int), ext_attr_cb, nl);
+		    nsb_mnl.mnl_nlmsg_size(sizeof(int)) <= nlh->nlmsg_len)
+			(void)nsb_mnl.mnl_attr_parse(nlh, sizeof(int), ext_attr_cb, nl);
 	}
 	if (err > 0 || err < -4095)
 		return -EBADMSG;
@@ -278,11 +279,11 @@ int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *dat
 	int cb_err = 0;
 
 	nl->ext[0] = '\0';
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+	if (nsb_mnl.mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return NSB_NEG_ERRNO();
 
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->rbuf, NSB_NL_RECV_SIZE);
+		ssize_t n = nsb_mnl.mnl_socket_recvfrom(nl->sock, nl->rbuf, NSB_NL_RECV_SIZE);
 		int len;
 
 		if (n < 0) {
@@ -291,8 +292,8 @@ int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *dat
 			return NSB_NEG_ERRNO(); /* ENOSPC: a message larger than rbuf */
 		}
 		len = (int)n;
-		for (const struct nlmsghdr *m = (const void *)nl->rbuf; mnl_nlmsg_ok(m, len);
-		     m = mnl_nlmsg_next(m, &len)) {
+		for (const struct nlmsghdr *m = (const void *)nl->rbuf; nsb_mnl.mnl_nlmsg_ok(m, len);
+		     m = nsb_mnl.mnl_nlmsg_next(m, &len)) {
 			int r;
 
 			/* Anything not answering this request is stale: skip it. */
@@ -464,7 +465,7 @@ NSB_EXPORT void nsbox_netlink_free(nsbox_netlink *nl)
 	if (!nl)
 		return;
 	if (nl->sock)
-		(void)mnl_socket_close(nl->sock);
+		(void)nsb_mnl.mnl_socket_close(nl->sock);
 	free(nl->rbuf);
 	free(nl);
 }

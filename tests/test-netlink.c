@@ -35,6 +35,8 @@
 
 #include <nsbox/netlink.h>
 
+#include "netlink-internal.h" /* nsb_mnl_set_libnames_for_test() */
+
 #include "helpers/nsbt.h"
 
 /* ---- helpers: namespaces ------------------------------------------------- */
@@ -409,6 +411,62 @@ START_TEST(handle_fork_echild)
 	ck_assert_int_eq(got[1], 1);
 	/* The parent's handle still works. */
 	OK(nsbox_netlink_set_loopback_up(nl));
+	nsbox_netlink_free(nl);
+}
+END_TEST
+
+/* ---- loading libmnl (lib/netlink-mnl.c) -------------------------------- */
+
+/* No such library: the handle is refused, with the name and a hint, and the
+ * failure is remembered for the process. */
+START_TEST(mnl_load_missing_library)
+{
+	static const char *const none[] = {"libnsbox-test-no-such-library.so.0", NULL};
+	nsbox_netlink *nl = (nsbox_netlink *)0x1;
+
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	ck_assert_int_eq(nsb_mnl_set_libnames_for_test(none), 0);
+	FAILS(nsbox_netlink_new(&nl), -EOPNOTSUPP);
+	MSG_HAS("load libnsbox-test-no-such-library.so.0 for netlink: ");
+	MSG_HAS("install libmnl0");
+	ck_assert_ptr_eq(nl, (nsbox_netlink *)0x1);
+	FAILS(nsbox_netlink_new_pid(&nl, getpid()), -EOPNOTSUPP);
+	MSG_HAS("load libnsbox-test-no-such-library.so.0 for netlink: ");
+	ck_assert_int_eq(nsb_mnl_set_libnames_for_test(NULL), -EALREADY);
+}
+END_TEST
+
+/* A library that loads but is not libmnl: the missing function is named. */
+START_TEST(mnl_load_missing_symbol)
+{
+	static const char *const notmnl[] = {"libc.so.6", NULL};
+	nsbox_netlink *nl = NULL;
+
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	ck_assert_int_eq(nsb_mnl_set_libnames_for_test(notmnl), 0);
+	FAILS(nsbox_netlink_new(&nl), -EOPNOTSUPP);
+	MSG_HAS("load libc.so.6 for netlink: ");
+	MSG_HAS("mnl_");
+	MSG_HAS("libmnl 1.0.4 or later");
+	ck_assert_ptr_null(nl);
+}
+END_TEST
+
+/* The next name is tried when the first cannot be loaded. */
+START_TEST(mnl_load_fallback_name)
+{
+	static const char *const names[] = {"libnsbox-test-no-such-library.so.0", "libmnl.so.0",
+					    NULL};
+	nsbox_netlink *nl;
+
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	ck_assert_int_eq(nsb_mnl_set_libnames_for_test(names), 0);
+	nl = nl_here();
+	OK(nsbox_netlink_add_bridge(nl, "br0"));
+	ck_assert(olink_exists(-1, "br0"));
 	nsbox_netlink_free(nl);
 }
 END_TEST
@@ -1176,6 +1234,12 @@ static Suite *netlink_suite(void)
 	tcase_add_test(tc, handle_no_transient_ns_change);
 	tcase_add_test(tc, handle_bad_input);
 	tcase_add_test(tc, handle_fork_echild);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mnl-load");
+	tcase_add_test(tc, mnl_load_missing_library);
+	tcase_add_test(tc, mnl_load_missing_symbol);
+	tcase_add_test(tc, mnl_load_fallback_name);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("link");

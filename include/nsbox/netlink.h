@@ -37,8 +37,12 @@ typedef struct nsbox_netlink nsbox_netlink;
  * nsbox_netlink_new - open a handle on the caller's network namespace
  * @out: receives the new handle; free it with nsbox_netlink_free()
  *
- * Return: 0, or -EINVAL (@out is NULL), -ENOMEM, or the errno of socket(2)
- * or bind(2) (-EMFILE, -EPERM ...).
+ * The first handle made in a process loads libmnl.so.0 (dlopen(3), once):
+ * libnsbox does not link it, so programs that open no handle never map it.
+ *
+ * Return: 0, or -EINVAL (@out is NULL), -ENOMEM, -EOPNOTSUPP (libmnl could
+ * not be loaded; the message says why), or the errno of socket(2) or
+ * bind(2) (-EMFILE, -EPERM ...).
  *
  * Since: NSBOX_0.1
  */
@@ -56,7 +60,7 @@ int nsbox_netlink_new(nsbox_netlink **out);
  *
  * Return: 0, or -EINVAL (@out NULL, @nsfd negative or not a network
  * namespace), -EPERM (no CAP_SYS_ADMIN over that namespace), -ENOMEM,
- * -EMFILE.
+ * -EMFILE, -EOPNOTSUPP (libmnl could not be loaded).
  *
  * Since: NSBOX_0.1
  */
@@ -68,7 +72,7 @@ int nsbox_netlink_new_nsfd(nsbox_netlink **out, int nsfd);
  * @pid: a process id (> 0)
  *
  * Return: 0, or -EINVAL (@out NULL or @pid <= 0), -ESRCH (no such process),
- * -EPERM, -ENOMEM, -EMFILE.
+ * -EPERM, -ENOMEM, -EMFILE, -EOPNOTSUPP (libmnl could not be loaded).
  *
  * Since: NSBOX_0.1
  */
@@ -80,7 +84,8 @@ int nsbox_netlink_new_pid(nsbox_netlink **out, pid_t pid);
  * @path: a namespace file, such as /run/netns/NAME or /proc/PID/ns/net
  *
  * Return: 0, or -EINVAL (@out or @path NULL, or @path is not a network
- * namespace), -ENOENT (no such file), -EACCES, -EPERM, -ENOMEM, -EMFILE.
+ * namespace), -ENOENT (no such file), -EACCES, -EPERM, -ENOMEM, -EMFILE,
+ * -EOPNOTSUPP (libmnl could not be loaded).
  *
  * Since: NSBOX_0.1
  */
