@@ -10,6 +10,8 @@
 #   bare /bin/true                          the floor
 #   nsbox-unshare, busybox root             mount pid net uts ipc cgroup namespaces
 #   nsbox-unshare, layered root + cgroup    same, root from a layer store, cpu/memory/pids limits
+#   the same, linked static                 for comparison (bench/meson.build says why it is
+#                                           not the shipped tool)
 #   start-floor (layered+cgroup, no library)  the system calls of the layered+cgroup
 #                                           row in a straight line, no library, linked static (only
 #                                           on a v1 or hybrid cgroup layout)
@@ -35,6 +37,13 @@ build=${NSBOX_BUILD_DIR:-$src/build}
 . "$src/scripts/common.sh"
 nsbox_install_packages "${NSBOX_BENCH_PACKAGES[@]}"
 [ -x "$build/examples/nsbox-unshare" ] || nsbox_build "$build" -Dbuildtype=debugoptimized
+# The static build of nsbox-unshare (a comparison row; see bench/meson.build).
+static_unshare=
+if ninja -C "$build" bench/nsbox-unshare-static >/dev/null 2>&1; then
+	static_unshare=$build/bench/nsbox-unshare-static
+else
+	echo "bench/start: no static nsbox-unshare row (static linking unavailable)" >&2
+fi
 runs=${1:-40}
 ex=$build/examples
 # NSBOX_BENCH_TMP picks the filesystem of the rootfs and the layer store
@@ -106,12 +115,17 @@ else
 fi
 
 ns="--mount --pid --net --uts --ipc --cgroup --fork --mount-proc"
+static_row=()
+[ -z "$static_unshare" ] ||
+	static_row=(-n "nsbox-unshare layered+cgroup, linked static"
+		    "$static_unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true")
 hide_unified="mount --make-rprivate / && umount /sys/fs/cgroup/unified"
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/start.json" \
 	-n "bare /bin/true" "/bin/true" \
 	-n "nsbox-unshare" "$ex/nsbox-unshare $ns --root $work/rootfs /bin/true" \
 	-n "nsbox-unshare layered+cgroup" \
 	   "$ex/nsbox-unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true" \
+	"${static_row[@]}" \
 	"${floor_cmd[@]}" \
 	-n "unshare(1)" "unshare $ns --root $work/rootfs /bin/true" \
 	-n "bwrap" "bwrap --unshare-all --bind $work/rootfs / --proc /proc --dev /dev /bin/true" \
@@ -131,13 +145,14 @@ for r in res:
     print(f"| {r['command']} | {m:.2f} | {m / base:.2f}x |" if base else f"| {r['command']} | {m:.2f} | |")
 PY
 
-# NSBOX_BENCH_SHUFFLE=N: then N rounds of the seven closest rows in random
+# NSBOX_BENCH_SHUFFLE=N: then N rounds of the eight closest rows in random
 # order (bench/shuffle.py), which compares them under the same noise.
 if [ "${NSBOX_BENCH_SHUFFLE:-0}" -gt 0 ]; then
 	echo
 	shuffle_rows=("unshare(1)=$(command -v unshare) $ns --root $work/rootfs /bin/true"
 		      "nsbox-unshare=$ex/nsbox-unshare $ns --root $work/rootfs /bin/true"
 		      "nsbox-unshare layered+cgroup=$ex/nsbox-unshare $ns --layers $work/store:busybox --cpu-quota 20000 --memory-max 67108864 --pids-max 64 /bin/true")
+	[ "${#static_row[@]}" = 0 ] || shuffle_rows+=("${static_row[1]}=${static_row[2]}")
 	[ "${#floor_cmd[@]}" = 0 ] || shuffle_rows+=("start-floor=${floor_cmd[2]}"
 						     "start-floor -P=${floor_cmd[5]}"
 						     "start-floor -P, dynamic=${floor_cmd[8]}"
