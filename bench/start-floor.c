@@ -40,8 +40,9 @@
  * shipped as a shared library only.
  *
  * This is a measuring instrument for the floor, not a container tool: it
- * has no error recovery (a failure midway leaves its groups; the script
- * removes them) and runs only on a v1 or hybrid cgroup layout.
+ * has no error recovery (a failure midway kills the child, if there is one,
+ * and leaves the groups; the script removes them) and runs only on a v1 or
+ * hybrid cgroup layout.
  *
  *   start-floor [-P] IMAGE_DIR CPU_PARENT MEMORY_PARENT PIDS_PARENT V2_PARENT PROGRAM [ARG...]
  */
@@ -82,9 +83,17 @@ struct mnl_socket *(*volatile floor_libmnl_ref)(int) = mnl_socket_open;
 #define FSMOUNT_CLOEXEC 0x00000001
 #endif
 
+/* The child, once cloned: a failure in the parent kills it, or it would
+ * wait for its fds forever (its groups could then not be removed). */
+static pid_t started = -1;
+
 __attribute__((noreturn)) static void die(const char *what)
 {
 	perror(what);
+	if (started > 0) {
+		(void)kill(started, SIGKILL);
+		(void)waitpid(started, NULL, 0);
+	}
 	exit(125);
 }
 
@@ -304,6 +313,8 @@ int main(int argc, char **argv)
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0)
 		die("clone3");
+	if (pid > 0)
+		started = pid;
 	if (pid == 0) {
 		if (overlap) {
 			int fds[5];
@@ -338,6 +349,7 @@ int main(int argc, char **argv)
 	}
 	if (waitpid(pid, &st, 0) < 0)
 		die("waitpid");
+	started = -1;
 	for (int i = 0; i < 4; i++)
 		if (rmdir(group[i]) < 0)
 			die(group[i]);
