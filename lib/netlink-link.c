@@ -157,7 +157,7 @@ static int index_ioctl(const nsbox_netlink *nl, const char *name)
 
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
-	if (ioctl(nsb_mnl.mnl_socket_get_fd(nl->sock), SIOCGIFINDEX, &ifr) < 0)
+	if (ioctl(nl->fd, SIOCGIFINDEX, &ifr) < 0)
 		return NSB_NEG_ERRNO();
 	return ifr.ifr_ifindex > 0 ? ifr.ifr_ifindex : -ENODEV;
 }

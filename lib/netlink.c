@@ -159,6 +159,7 @@ int nsb_nl_open(nsbox_netlink **out, int nsfd, int nstype)
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
 		return nsb_oom();
+	nl->fd = -1;
 	nl->rbuf = malloc(NSB_NL_RECV_SIZE);
 	if (!nl->rbuf)
 		return nsb_oom();
@@ -173,20 +174,28 @@ int nsb_nl_open(nsbox_netlink **out, int nsfd, int nstype)
 		if (fd < 0)
 			return nsb_set_error(fd, "open rtnetlink socket in network namespace");
 	}
-	nl->sock = nsb_mnl.mnl_socket_fdopen(fd);
-	if (!nl->sock)
-		return nsb_set_error(NSB_NEG_ERRNO(), "open rtnetlink socket");
-	fd = -EBADF; /* owned by nl->sock now */
-
 	/* Ask for extended ACKs, capped ACKs (no echo of our request) and
 	 * strict checking of get requests (filtered dumps). Old kernels
 	 * without some of these still work, with plainer messages. */
-	(void)nsb_mnl.mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)nsb_mnl.mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	(void)nsb_mnl.mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	if (nsb_mnl.mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	/* The kernel picks the port id; read it back. */
+	if (bind(fd, (const struct sockaddr *)&(struct sockaddr_nl){.nl_family = AF_NETLINK},
+		 sizeof(struct sockaddr_nl)) < 0)
 		return nsb_set_error(NSB_NEG_ERRNO(), "bind rtnetlink socket");
-	nl->portid = nsb_mnl.mnl_socket_get_portid(nl->sock);
+	{
+		struct sockaddr_nl me = {0};
+		socklen_t len = sizeof(me);
+
+		if (getsockname(fd, (struct sockaddr *)&me, &len) < 0)
+			return nsb_set_error(NSB_NEG_ERRNO(), "bind rtnetlink socket");
+		if (len != sizeof(me) || me.nl_family != AF_NETLINK)
+			return nsb_set_error_msg(-EINVAL, "bind rtnetlink socket: "
+							  "unexpected local address");
+		nl->portid = me.nl_pid;
+	}
+	nl->fd = NSB_STEAL_FD(fd);
 	nl->seq = (uint32_t)time(NULL);
 	*out = NSB_STEAL_PTR(nl);
 	return 0;
@@ -272,6 +281,43 @@ static int parse_done(nsbox_netlink *nl, const struct nlmsghdr *nlh)
 	return err;
 }
 
+/* Send one request to the kernel: 0, or a negative errno. */
+static int nl_send(nsbox_netlink *nl, const struct nlmsghdr *nlh)
+{
+	static const struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	ssize_t n;
+
+	do
+		n = sendto(nl->fd, nlh, nlh->nlmsg_len, 0, (const struct sockaddr *)&kernel,
+			   sizeof(kernel));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return NSB_NEG_ERRNO();
+	return n == (ssize_t)nlh->nlmsg_len ? 0 : -EIO;
+}
+
+/*
+ * Read one datagram into nl->rbuf: its length, 0 for one to ignore (not
+ * from the kernel), or a negative errno (-ENOSPC: larger than rbuf, which
+ * no reply to this module's requests is).
+ */
+static ssize_t nl_recv(nsbox_netlink *nl)
+{
+	struct sockaddr_nl from = {0};
+	struct iovec iov = {.iov_base = nl->rbuf, .iov_len = NSB_NL_RECV_SIZE};
+	struct msghdr msg = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+			     .msg_iovlen = 1};
+	ssize_t n = recvmsg(nl->fd, &msg, 0);
+
+	if (n < 0)
+		return NSB_NEG_ERRNO();
+	if (msg.msg_flags & MSG_TRUNC)
+		return -ENOSPC;
+	if (msg.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid != 0)
+		return 0;
+	return n;
+}
+
 int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *data)
 {
 	uint32_t seq = nlh->nlmsg_seq;
@@ -279,18 +325,18 @@ int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *dat
 	int cb_err = 0;
 
 	nl->ext[0] = '\0';
-	if (nsb_mnl.mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return NSB_NEG_ERRNO();
+	cb_err = nl_send(nl, nlh);
+	if (cb_err < 0)
+		return cb_err;
 
 	for (;;) {
-		ssize_t n = nsb_mnl.mnl_socket_recvfrom(nl->sock, nl->rbuf, NSB_NL_RECV_SIZE);
+		ssize_t n = nl_recv(nl);
 		int len;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return NSB_NEG_ERRNO(); /* ENOSPC: a message larger than rbuf */
-		}
+		if (n == -EINTR || n == 0)
+			continue;
+		if (n < 0)
+			return (int)n; /* -ENOSPC: a message larger than rbuf */
 		len = (int)n;
 		for (const struct nlmsghdr *m = (const void *)nl->rbuf; nsb_mnl.mnl_nlmsg_ok(m, len);
 		     m = nsb_mnl.mnl_nlmsg_next(m, &len)) {
@@ -464,8 +510,8 @@ NSB_EXPORT void nsbox_netlink_free(nsbox_netlink *nl)
 {
 	if (!nl)
 		return;
-	if (nl->sock)
-		(void)nsb_mnl.mnl_socket_close(nl->sock);
+	if (nl->fd >= 0)
+		(void)close(nl->fd);
 	free(nl->rbuf);
 	free(nl);
 }
