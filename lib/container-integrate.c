@@ -534,13 +534,75 @@ static int open_v1_tasks(nsbox_container *c)
 	return 0;
 }
 
+/* The prefix length of cidr ("172.17.0.11/16" -> "/16"), for the bridge's address. */
+static const char *prefix_of(const char *cidr)
+{
+	const char *s = strchr(cidr, '/');
+	return s ? s : "";
+}
+
+static int setup_bridge(nsbox_container *c, nsbox_netlink *nl, bool retried)
+{
+	struct nsb_nl_link link;
+	int r;
+
+	r = nsb_nl_link_get(nl, c->net.bridge, &link);
+	if (r == 0) {
+		if (strcmp(link.kind, "bridge") != 0)
+			return nsb_set_error_msg(-EEXIST,
+						 "bridge %s: a link of that name exists and is not a "
+						 "bridge (%s)",
+						 c->net.bridge, link.kind[0] ? link.kind : "no kind");
+		if (!(link.flags & IFF_UP))
+			return nsbox_netlink_set_up(nl, c->net.bridge);
+		return 0;
+	}
+	if (r != -ENODEV)
+		return nsb_nl_fail(nl, r, "find bridge %s", c->net.bridge);
+	r = nsbox_netlink_add_bridge(nl, c->net.bridge);
+	if (r == -EEXIST && !retried) /* made by someone else just now */
+		return setup_bridge(c, nl, true);
+	if (r < 0)
+		return r;
+	c->start_bridge_made = true;
+	if (c->net.gateway) {
+		/* Docker's way: a new bridge holds the gateway address. */
+		char addr[80];
+		snprintf(addr, sizeof(addr), "%s%s", c->net.gateway, prefix_of(c->net.cidr));
+		r = nsbox_netlink_add_addr(nl, c->net.bridge, addr, 0);
+		if (r < 0)
+			return r;
+	}
+	return nsbox_netlink_set_up(nl, c->net.bridge);
+}
+
+/* The host side of the network, which needs nothing of the child: the
+ * handle on the host namespace (the first one loads libmnl) and the bridge.
+ * Done right after the clone, while the child makes its namespace. */
+static int setup_network_host(nsbox_container *c)
+{
+	nsbox_netlink *host = NULL;
+	int r;
+
+	r = c->net.host_nsfd >= 0 ? nsbox_netlink_new_nsfd(&host, c->net.host_nsfd)
+				  : nsbox_netlink_new(&host);
+	if (r < 0)
+		return nsb_prefix_error(r, "network: host namespace");
+	c->start_host_nl = host;
+	r = setup_bridge(c, host, false);
+	if (r < 0)
+		return nsb_prefix_error(r, "network");
+	return 0;
+}
+
 /*
  * Right after the clone, while the child makes its network namespace (on
  * the other CPU, when one is idle; see start() in container.c): the
  * layered root's mounts, the overlay (and the ephemeral layer's tmpfs) as
  * detached mounts, and the v1 part of a group the start makes, with its
  * "tasks" fds; all go to the child with "go on". The layers were checked
- * and held before the clone.
+ * and held before the clone. Then a network's host side: the host
+ * namespace's handle and the bridge.
  */
 int nsb_container_integrate_mount(nsbox_container *c)
 {
@@ -564,8 +626,13 @@ int nsb_container_integrate_mount(nsbox_container *c)
 		r = nsb_cgroup_create_finish(c->own_cgroup);
 		if (r < 0)
 			return nsb_prefix_error(r, "start container");
-		return open_v1_tasks(c);
+		r = open_v1_tasks(c);
+		if (r < 0)
+			return r;
 	}
+	/* The network's host side; the veth waits for the child's namespace. */
+	if (c->net.bridge)
+		return setup_network_host(c);
 	return 0;
 }
 
@@ -669,62 +736,14 @@ static int attach_cgroup(nsbox_container *c, pid_t pid)
 	return 0;
 }
 
-/* The prefix length of cidr ("172.17.0.11/16" -> "/16"), for the bridge's address. */
-static const char *prefix_of(const char *cidr)
-{
-	const char *s = strchr(cidr, '/');
-	return s ? s : "";
-}
-
-static int setup_bridge(nsbox_container *c, nsbox_netlink *nl, bool retried)
-{
-	struct nsb_nl_link link;
-	int r;
-
-	r = nsb_nl_link_get(nl, c->net.bridge, &link);
-	if (r == 0) {
-		if (strcmp(link.kind, "bridge") != 0)
-			return nsb_set_error_msg(-EEXIST,
-						 "bridge %s: a link of that name exists and is not a "
-						 "bridge (%s)",
-						 c->net.bridge, link.kind[0] ? link.kind : "no kind");
-		if (!(link.flags & IFF_UP))
-			return nsbox_netlink_set_up(nl, c->net.bridge);
-		return 0;
-	}
-	if (r != -ENODEV)
-		return nsb_nl_fail(nl, r, "find bridge %s", c->net.bridge);
-	r = nsbox_netlink_add_bridge(nl, c->net.bridge);
-	if (r == -EEXIST && !retried) /* made by someone else just now */
-		return setup_bridge(c, nl, true);
-	if (r < 0)
-		return r;
-	c->start_bridge_made = true;
-	if (c->net.gateway) {
-		/* Docker's way: a new bridge holds the gateway address. */
-		char addr[80];
-		snprintf(addr, sizeof(addr), "%s%s", c->net.gateway, prefix_of(c->net.cidr));
-		r = nsbox_netlink_add_addr(nl, c->net.bridge, addr, 0);
-		if (r < 0)
-			return r;
-	}
-	return nsbox_netlink_set_up(nl, c->net.bridge);
-}
-
+/* The rest, once the child's namespace exists: the host side is set up
+ * already (nsb_container_integrate_mount(), right after the clone). */
 static int setup_network(nsbox_container *c, pid_t pid)
 {
-	nsbox_netlink *host = NULL, *inside = NULL;
+	nsbox_netlink *host = c->start_host_nl, *inside = NULL;
 	const char *ifn = ifname_of(c);
 	int r;
 
-	r = c->net.host_nsfd >= 0 ? nsbox_netlink_new_nsfd(&host, c->net.host_nsfd)
-				  : nsbox_netlink_new(&host);
-	if (r < 0)
-		return nsb_prefix_error(r, "network: host namespace");
-	c->start_host_nl = host;
-	r = setup_bridge(c, host, false);
-	if (r < 0)
-		return nsb_prefix_error(r, "network");
 	/* The host end: unique while the child lives (its pid), retried with a
 	 * random suffix when another pid namespace's container took it. Made
 	 * on the bridge and up in the same request (the kernel undoes it whole

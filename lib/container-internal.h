@@ -15,13 +15,14 @@
  *      its write end is in no other process (a fork by another thread of
  *      the caller cannot keep it open), so exec or exit closes it for sure;
  *   3. clone3(CLONE_PIDFD | namespaces) (clone(2) + pidfd_open otherwise);
- *      the child blocks on the "go on" pipe. With a layered root, not
- *      CLONE_NEWNET: making a network namespace is the dearest part of a
- *      start (0.7 ms here), so the child makes it itself (unshare) before
- *      it sends the report pipe, on another CPU (the scheduler places a new
- *      child on an idle one), while the parent makes the root's mounts
- *      (detached; they go to the child with "go on" over the socket,
- *      SCM_RIGHTS);
+ *      the child blocks on the "go on" pipe. With a layered root, a group
+ *      the start makes or a network, not CLONE_NEWNET: making a network
+ *      namespace is the dearest part of a start (0.7 ms here), so the child
+ *      makes it itself (unshare) before it sends the report pipe, on
+ *      another CPU (the scheduler places a new child on an idle one), while
+ *      the parent makes the root's mounts (detached; they go to the child
+ *      with "go on" over the socket, SCM_RIGHTS), the group's v1 part, and
+ *      the network's host side (nsb_container_integrate_mount());
  *   4. the PARENT STEPS run in the parent, in order: the built-in uid/gid map
  *      writer, then nsb_container_integrate_parent() (container-integrate.c:
  *      cgroup v2 fallback attach, the veth into the child's netns), then

@@ -1057,11 +1057,13 @@ static int start(nsbox_container *c)
 	plan->sync_fd = sync_r;
 	plan->child_close[0] = -1;
 	plan->child_close[1] = sync_w;
-	/* With a layered root to mount or v1 groups to make, the child makes
-	 * its network namespace itself while this process does that (see
-	 * container-internal.h). Without, there is nothing to overlap, and the
-	 * hand-over would cost more than it saves. */
-	if ((plan->clone_flags & CLONE_NEWNET) && (plan->late_root || plan->late_cgroup)) {
+	/* With a layered root to mount, v1 groups to make or a network's host
+	 * side to set up, the child makes its network namespace itself while
+	 * this process does that (see container-internal.h). Without, there
+	 * is nothing to overlap, and the hand-over would cost more than it
+	 * saves. */
+	if ((plan->clone_flags & CLONE_NEWNET) &&
+	    (plan->late_root || plan->late_cgroup || c->net.bridge)) {
 		plan->clone_flags &= ~CLONE_NEWNET;
 		plan->unshare_net = true;
 		plan->test_fail_netns = c->test_fail_netns;
