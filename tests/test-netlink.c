@@ -415,6 +415,39 @@ START_TEST(handle_fork_echild)
 }
 END_TEST
 
+/* An answer that does not come from the kernel is not taken for one: here
+ * a forged failure for the next request, sent to the handle's port by
+ * another socket (root may do that), with the right sequence number. */
+START_TEST(handle_ignores_forged_replies)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} forged;
+	struct sockaddr_nl to = {.nl_family = AF_NETLINK};
+	nsbox_netlink *nl;
+	int s;
+
+	NSBT_REQUIRE_ROOT();
+	nsbt_enter_private_ns(0);
+	nl = nl_here();
+	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	ck_assert_int_ge(s, 0);
+	memset(&forged, 0, sizeof(forged));
+	forged.h.nlmsg_len = sizeof(forged);
+	forged.h.nlmsg_type = NLMSG_ERROR;
+	forged.h.nlmsg_seq = nl->seq + 1;
+	forged.h.nlmsg_pid = nl->portid;
+	forged.e.error = -EPERM;
+	to.nl_pid = nl->portid;
+	ck_assert_int_eq(sendto(s, &forged, sizeof(forged), 0, (struct sockaddr *)&to, sizeof(to)),
+			 (ssize_t)sizeof(forged));
+	OK(nsbox_netlink_set_loopback_up(nl));
+	close(s);
+	nsbox_netlink_free(nl);
+}
+END_TEST
+
 /* ---- loading libmnl (lib/netlink-mnl.c) -------------------------------- */
 
 /* No such library: the handle is refused, with the name and a hint, and the
@@ -1234,6 +1267,7 @@ static Suite *netlink_suite(void)
 	tcase_add_test(tc, handle_no_transient_ns_change);
 	tcase_add_test(tc, handle_bad_input);
 	tcase_add_test(tc, handle_fork_echild);
+	tcase_add_test(tc, handle_ignores_forged_replies);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mnl-load");
