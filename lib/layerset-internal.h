@@ -17,6 +17,12 @@
 #define NSB_LS_SHORT_LEN 26
 /* Room for any layer id or directory entry name (NAME_MAX), NUL included. */
 #define NSB_LS_IDBUF 272
+/* Layers being built, and removed layers being deleted, live in this
+ * directory of the store until they are renamed into place or gone; so
+ * finding what a crash left reads this directory, not the whole store. */
+#define NSB_LS_TMPDIR ".tmp"
+/* Where earlier versions put them: in the store itself, under this prefix
+ * (a repair still removes those). */
 #define NSB_LS_TMP_PREFIX ".tmp-"
 /* Present while the l/ links are being changed (see layerset-store.c). */
 #define NSB_LS_DIRTY ".changing"

@@ -391,39 +391,73 @@ void nsb_ls_mark_clean(nsbox_layer_store *st)
 }
 
 /* A temporary layer that no live builder (or remover) holds any more. */
-static bool tmp_abandoned(nsbox_layer_store *st, const char *name)
+/* A temporary layer (path relative to the store) that no live builder or
+ * remover holds: they keep an exclusive flock on it while they work. */
+static bool tmp_abandoned(nsbox_layer_store *st, const char *path)
 {
 	nsb_autoclose int tfd = -EBADF;
 
-	if (strncmp(name, NSB_LS_TMP_PREFIX, strlen(NSB_LS_TMP_PREFIX)) != 0)
-		return false;
-	tfd = openat(st->dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	tfd = openat(st->dfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	return tfd >= 0 && flock(tfd, LOCK_EX | LOCK_NB) == 0;
+}
+
+/* Open the store's directory of temporary layers for reading; NULL with
+ * *r = 0 when there is none. */
+static DIR *open_tmpdir(nsbox_layer_store *st, int *r)
+{
+	DIR *d;
+	int fd = openat(st->dfd, NSB_LS_TMPDIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	*r = 0;
+	if (fd < 0) {
+		if (errno != ENOENT)
+			*r = nsb_set_error(NSB_NEG_ERRNO(), "read %s/" NSB_LS_TMPDIR, st->path);
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		*r = nsb_set_error(NSB_NEG_ERRNO(), "read %s/" NSB_LS_TMPDIR, st->path);
+		close(fd);
+	}
+	return d;
+}
+
+/* "<NSB_LS_TMPDIR>/<name>" in buf; made sure the directory exists. */
+static int tmp_path(nsbox_layer_store *st, const char *name, char *buf, size_t len)
+{
+	if (mkdirat(st->dfd, NSB_LS_TMPDIR, 0700) < 0 && errno != EEXIST)
+		return NSB_NEG_ERRNO();
+	snprintf(buf, len, NSB_LS_TMPDIR "/%s", name);
+	return 0;
 }
 
 /*
  * Whether the store needs a repair: a change was cut short (the mark is
  * there), or a temporary layer is left that no live builder holds. Reads
- * the store's directory names, nothing per layer.
+ * the directory of temporary layers (empty but for builds in progress),
+ * never the whole store: opening a store costs the same with 5 layers or
+ * 5000.
  */
 static int needs_repair(nsbox_layer_store *st)
 {
 	nsb_autoclosedir DIR *d = NULL;
 	struct dirent *de;
-	int fd;
+	int r;
 
 	if (store_in_change(st))
 		return 1;
-	fd = openat(st->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		int r = NSB_NEG_ERRNO();
-		if (fd >= 0)
-			close(fd);
-		return nsb_set_error(r, "read %s", st->path);
-	}
-	while ((de = readdir(d)))
-		if (tmp_abandoned(st, de->d_name))
+	d = open_tmpdir(st, &r);
+	if (!d)
+		return r;
+	while ((de = readdir(d))) {
+		char p[NSB_LS_IDBUF + 8];
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), NSB_LS_TMPDIR "/%s", de->d_name);
+		if (tmp_abandoned(st, p))
 			return 1;
+	}
 	return 0;
 }
 
@@ -473,6 +507,7 @@ static int repair(nsbox_layer_store *st)
 		char want[NSB_LS_IDBUF + 16], have[NSB_LS_IDBUF + 16];
 		ssize_t n;
 
+		/* Temporary layers of earlier versions, in the store itself. */
 		if (strncmp(de->d_name, NSB_LS_TMP_PREFIX, strlen(NSB_LS_TMP_PREFIX)) == 0) {
 			if (tmp_abandoned(st, de->d_name))
 				(void)nsb_rm_rf_at(st->dfd, de->d_name);
@@ -493,6 +528,21 @@ static int repair(nsbox_layer_store *st)
 		(void)unlinkat(st->dfd, lp, 0);
 		if (symlinkat(want, st->dfd, lp) < 0)
 			return nsb_set_error(NSB_NEG_ERRNO(), "repair link %s/%s", st->path, lp);
+	}
+	nsb_closedirp(&d);
+
+	/* 3. Temporary layers nobody builds or deletes any more. */
+	d = open_tmpdir(st, &r);
+	if (!d)
+		return r;
+	while ((de = readdir(d))) {
+		char p[NSB_LS_IDBUF + 8];
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), NSB_LS_TMPDIR "/%s", de->d_name);
+		if (tmp_abandoned(st, p))
+			(void)nsb_rm_rf_at(st->dfd, p);
 	}
 	return 0;
 }
@@ -541,6 +591,8 @@ NSB_EXPORT int nsbox_layer_store_open(nsbox_layer_store **out, const char *path,
 
 	if (mkdirat(st->dfd, "l", 0700) < 0 && errno != EEXIST)
 		return nsb_set_error(NSB_NEG_ERRNO(), "create %s/l", st->path);
+	if (mkdirat(st->dfd, NSB_LS_TMPDIR, 0700) < 0 && errno != EEXIST)
+		return nsb_set_error(NSB_NEG_ERRNO(), "create %s/" NSB_LS_TMPDIR, st->path);
 	/* Check for a reason under the shared lock (the change mark, a
 	 * temporary layer nobody holds); repair under the exclusive one only
 	 * then (another process may have fixed it meanwhile: the repair pass
@@ -656,8 +708,11 @@ static int newlayer_begin(nsbox_layer_store *st, const char *what, const char *i
 		r = nsb_set_error_msg(-ENOENT, "%s: parent layer %s does not exist in %s", what,
 				      parent, st->path);
 	}
+	if (r >= 0 && tmp_path(st, rnd, nl->tmp, sizeof(nl->tmp)) < 0) {
+		nl->tmp[0] = '\0';
+		r = nsb_set_error(NSB_NEG_ERRNO(), "%s: create %s/" NSB_LS_TMPDIR, what, st->path);
+	}
 	if (r >= 0) {
-		snprintf(nl->tmp, sizeof(nl->tmp), NSB_LS_TMP_PREFIX "%s", rnd);
 		if (mkdirat(st->dfd, nl->tmp, 0700) < 0) {
 			nl->tmp[0] = '\0';
 			r = nsb_set_error(NSB_NEG_ERRNO(), "%s: create a temporary layer in %s",
@@ -1074,7 +1129,16 @@ NSB_EXPORT int nsbox_layer_store_remove_layer(nsbox_layer_store *st, const char 
 		return nsb_set_error_msg(-EBUSY, "remove layer %s: a running container uses it", id);
 	}
 	/* Disappear at once (rename), then delete at leisure. */
-	snprintf(tmp, sizeof(tmp), NSB_LS_TMP_PREFIX "rm-%s", rnd);
+	{
+		char name[NSB_LS_SHORT_LEN + 4];
+
+		snprintf(name, sizeof(name), "rm-%s", rnd);
+		r = tmp_path(st, name, tmp, sizeof(tmp));
+	}
+	if (r < 0) {
+		nsb_ls_unlock(st);
+		return nsb_set_error(r, "remove layer %s: create %s/" NSB_LS_TMPDIR, id, st->path);
+	}
 	r = nsb_ls_mark_dirty(st);
 	if (r < 0) {
 		nsb_ls_unlock(st);

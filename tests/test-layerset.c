@@ -1294,6 +1294,13 @@ END_TEST
 
 /* ---- crash repair ---- */
 
+/* Is a temporary layer left in store s (in its .tmp directory, or where
+ * earlier versions put them)? */
+static bool tmp_left(const char *s)
+{
+	return nsbt_system("ls -A %s/.tmp | grep -q . || ls -a %s | grep -q '^.tmp-'", s, s) == 0;
+}
+
 START_TEST(open_repairs)
 {
 	char *dir, *s, la[64], lb[64], p[PATH_MAX], t[PATH_MAX];
@@ -1325,9 +1332,11 @@ START_TEST(open_repairs)
 	ck_assert_int_lt(readlink(p, t, sizeof(t) - 1), 0);
 	nsbox_layer_store_free(st);
 	ck_assert_int_eq(nsbt_system("touch %s/.changing", s), 0);
-	ck_assert_int_eq(nsbt_system("mkdir -p %s/.tmp-XYZ/diff/d && touch %s/.tmp-XYZ/diff/d/f", s,
+	/* A temporary layer, and one where earlier versions built them. */
+	ck_assert_int_eq(nsbt_system("mkdir -p %s/.tmp/XYZ/diff/d && touch %s/.tmp/XYZ/diff/d/f", s,
 				     s),
 			 0);
+	ck_assert_int_eq(nsbt_system("mkdir -p %s/.tmp-OLD/diff", s), 0);
 
 	ck_assert_int_eq(nsbox_layer_store_open(&st, s, 0), 0);
 	ck_assert(!exists(s, ".changing"));
@@ -1342,7 +1351,14 @@ START_TEST(open_repairs)
 	t[n] = '\0';
 	ck_assert_str_eq(t, "../b/diff");
 	ck_assert(!exists(s, "l/AAAAAAAAAAAAAAAAAAAAAAAAAA"));
-	ck_assert(!exists(s, ".tmp-XYZ"));
+	ck_assert(!exists(s, ".tmp/XYZ"));
+	ck_assert(!exists(s, ".tmp-OLD"));
+	ck_assert(exists(s, ".tmp"));
+	nsbox_layer_store_free(st);
+	/* A temporary layer nobody holds is a reason on its own. */
+	ck_assert_int_eq(nsbt_system("mkdir -p %s/.tmp/ABC/diff", s), 0);
+	ck_assert_int_eq(nsbox_layer_store_open(&st, s, 0), 0);
+	ck_assert(!tmp_left(s));
 	/* A change that completes leaves no mark. */
 	ck_assert_int_eq(nsbox_layer_store_create_layer(st, "c", "b", NULL), 0);
 	ck_assert(!exists(s, ".changing"));
@@ -1394,17 +1410,17 @@ START_TEST(killed_import)
 	}
 	/* Wait until the child built its temporary layer. */
 	for (int i = 0; i < 200; i++) {
-		if (nsbt_system("ls -a %s | grep -q '^.tmp-'", s) == 0)
+		if (tmp_left(s))
 			break;
 		usleep(10000);
 	}
-	ck_assert_int_eq(nsbt_system("ls -a %s | grep -q '^.tmp-'", s), 0);
+	ck_assert(tmp_left(s));
 	/* While the builder lives, open leaves its temporary layer alone. */
 	{
 		nsbox_layer_store *st2;
 		ck_assert_int_eq(nsbox_layer_store_open(&st2, s, 0), 0);
 		nsbox_layer_store_free(st2);
-		ck_assert_int_eq(nsbt_system("ls -a %s | grep -q '^.tmp-'", s), 0);
+		ck_assert(tmp_left(s));
 	}
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -1413,7 +1429,7 @@ START_TEST(killed_import)
 	nsbox_free(list);
 	nsbox_layer_store_free(st);
 	ck_assert_int_eq(nsbox_layer_store_open(&st, s, 0), 0);
-	ck_assert_int_ne(nsbt_system("ls -a %s | grep -q '^.tmp-'", s), 0);
+	ck_assert(!tmp_left(s));
 	nsbox_layer_store_free(st);
 	free(s);
 	nsbt_rm_tmpdir(dir);
@@ -1526,7 +1542,7 @@ START_TEST(two_writers)
 		snprintf(want, sizeof(want), "../%s/diff", list[i]);
 		ck_assert_str_eq(got, want);
 	}
-	ck_assert_int_ne(nsbt_system("ls -a %s | grep -q '^.tmp-'", s), 0);
+	ck_assert(!tmp_left(s));
 	/* Exactly one l/ link per layer. */
 	ck_assert_int_eq(nsbt_system("test $(ls %s/l | wc -l) -eq %d", s, n), 0);
 	nsbox_free(list);

@@ -60,10 +60,11 @@ enum {
  *
  * Checks that the filesystem can hold overlay upper directories (trusted
  * extended attributes), then, under the store lock, removes temporary
- * layers left by a crashed import and, when a crash cut a change of the l/
- * links short (the store's ".changing" mark is left), recreates missing or
- * dangling l/ links from each layer's link file. A healthy store costs the
- * same to open whatever its number of layers.
+ * layers left by a crashed import (in the store's .tmp directory) and, when
+ * a crash cut a change of the l/ links short (the store's ".changing" mark
+ * is left), recreates missing or dangling l/ links from each layer's link
+ * file. A healthy store costs the same to open whatever its number of
+ * layers: only .tmp is listed.
  *
  * Return: 0 on success; on failure a negative errno and a message in
  * nsbox_last_error():
