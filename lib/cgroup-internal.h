@@ -194,5 +194,9 @@ int nsb_cgroup_create_begin(nsbox_cgroup *cg);
 int nsb_cgroup_create_finish(nsbox_cgroup *cg);
 void nsb_cgroup_create_abort(nsbox_cgroup *cg);
 bool nsb_cgroup_is_new(const nsbox_cgroup *cg);
+/* nsbox_cgroup_destroy() of a group whose processes are gone (a container's
+ * own group once the container is reaped: its pid namespace went with its
+ * init): the rmdirs come first, and only a group still busy is killed. */
+int nsb_cgroup_destroy_emptied(nsbox_cgroup *cg);
 
 #endif /* NSB_CGROUP_INTERNAL_H */

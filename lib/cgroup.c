@@ -2547,7 +2547,10 @@ static int rm_subgroups(int dfd, int depth)
 	return r;
 }
 
-NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
+/* kill_first: kill what is in the group before the first rmdir (which
+ * also refuses a group holding the caller before anything is removed);
+ * without, the first rmdir is the check (EBUSY while tasks remain). */
+static int destroy(nsbox_cgroup *cg, bool kill_first)
 {
 	uint64_t deadline;
 	int r;
@@ -2563,9 +2566,11 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 					 cg->name);
 	/* One bound for the whole destroy: killing and removing share it. */
 	deadline = cgroup_now_us() + cg->timeout_us;
-	r = kill_all(cg, true, false, "destroy", deadline);
-	if (r < 0)
-		return r;
+	if (kill_first) {
+		r = kill_all(cg, true, false, "destroy", deadline);
+		if (r < 0)
+			return r;
+	}
 	/* Children first, then the group, in every hierarchy (v1 first, v2 last). */
 	for (int pass = 1; pass <= 2; pass++)
 		for (size_t i = 0; i < cg->nh; i++) {
@@ -2608,4 +2613,14 @@ NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
 		}
 	cg->state = CG_DESTROYED;
 	return 0;
+}
+
+NSB_EXPORT int nsbox_cgroup_destroy(nsbox_cgroup *cg)
+{
+	return destroy(cg, true);
+}
+
+int nsb_cgroup_destroy_emptied(nsbox_cgroup *cg)
+{
+	return destroy(cg, false);
 }

@@ -828,7 +828,7 @@ int nsb_container_integrate_reaped(nsbox_container *c)
 
 	if (!c->own_cgroup_live)
 		return 0;
-	r = nsbox_cgroup_destroy(c->own_cgroup);
+	r = nsb_cgroup_destroy_emptied(c->own_cgroup);
 	if (r < 0)
 		return nsb_prefix_error(r, "remove the container's cgroup");
 	c->own_cgroup_live = false;

@@ -778,6 +778,47 @@ START_TEST(cgroup_made_by_the_start_stays_with_a_running_container)
 }
 END_TEST
 
+/* A process put into the container's group from outside its pid namespace
+ * does not die with the container: the wait kills it, then removes the
+ * group (the rmdir finds it busy first). */
+START_TEST(cgroup_made_by_the_start_outlived_by_a_stranger)
+{
+	const uint32_t ctrls = NSBOX_CGROUP_MEMORY | NSBOX_CGROUP_PIDS | NSBOX_CGROUP_UNIFIED;
+	nsbox_cgroup *cg, *probe = NULL;
+	nsbox_container *c = box_new();
+	int in_w, out_r, code, sig, st;
+	char name[128], *out;
+	pid_t stranger;
+
+	NSBT_REQUIRE_ROOT();
+	cg = cgroup_recipe(ctrls, name, sizeof(name));
+	ck_assert_int_eq(nsbox_container_set_root(c, rootfs, 0), 0);
+	ck_assert_int_eq(nsbox_container_set_cgroup(c, cg), 0);
+	nsbox_cgroup_free(cg);
+	box_sh(c, "read x");
+	out_r = start_piped(c, &in_w);
+	stranger = fork();
+	ck_assert_int_ge(stranger, 0);
+	if (stranger == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(cgroup_probe(name, ctrls, &probe), 0);
+	ck_assert_msg(nsbox_cgroup_attach(probe, stranger) == 0, "%s", nsbox_last_error());
+	nsbox_cgroup_free(probe);
+	ck_assert_int_eq(write(in_w, "\n", 1), 1);
+	close(in_w);
+	out = nsbt_read_all(out_r);
+	ck_assert_msg(nsbox_container_wait(c, &code, &sig) == 0, "%s", nsbox_last_error());
+	ck_assert_int_eq(code, 0);
+	ck_assert_int_eq(waitpid(stranger, &st, 0), stranger);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert_int_eq(cgroup_probe(name, ctrls, NULL), -ENOENT);
+	free(out);
+	nsbox_container_free(c);
+}
+END_TEST
+
 START_TEST(cgroup_pids_limit_acts_inside)
 {
 	nsbox_cgroup *cg;
@@ -1740,6 +1781,7 @@ int main(void)
 	tcase_add_test(tc, cgroup_join_without_clone3);
 	tcase_add_test(tc, cgroup_made_by_the_start);
 	tcase_add_test(tc, cgroup_made_by_the_start_stays_with_a_running_container);
+	tcase_add_test(tc, cgroup_made_by_the_start_outlived_by_a_stranger);
 	tcase_add_test(tc, cgroup_pids_limit_acts_inside);
 	suite_add_tcase(s, tc);
 
