@@ -432,20 +432,16 @@ static int tmp_path(nsbox_layer_store *st, const char *name, char *buf, size_t l
 }
 
 /*
- * Whether the store needs a repair: a change was cut short (the mark is
- * there), or a temporary layer is left that no live builder holds. Reads
- * the directory of temporary layers (empty but for builds in progress),
- * never the whole store: opening a store costs the same with 5 layers or
- * 5000.
+ * The temporary layers nobody holds: without remove, 1 at the first one and
+ * 0 when there is none; with remove, each is deleted and 0 returned. Or a
+ * negative errno (the message set).
  */
-static int needs_repair(nsbox_layer_store *st)
+static int abandoned_tmps(nsbox_layer_store *st, bool remove)
 {
 	nsb_autoclosedir DIR *d = NULL;
 	struct dirent *de;
 	int r;
 
-	if (store_in_change(st))
-		return 1;
 	d = open_tmpdir(st, &r);
 	if (!d)
 		return r;
@@ -455,10 +451,27 @@ static int needs_repair(nsbox_layer_store *st)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(p, sizeof(p), NSB_LS_TMPDIR "/%s", de->d_name);
-		if (tmp_abandoned(st, p))
+		if (!tmp_abandoned(st, p))
+			continue;
+		if (!remove)
 			return 1;
+		(void)nsb_rm_rf_at(st->dfd, p);
 	}
 	return 0;
+}
+
+/*
+ * Whether the store needs a repair: a change was cut short (the mark is
+ * there), or a temporary layer is left that no live builder holds. Reads
+ * the directory of temporary layers (empty but for builds in progress),
+ * never the whole store: opening a store costs the same with 5 layers or
+ * 5000.
+ */
+static int needs_repair(nsbox_layer_store *st)
+{
+	if (store_in_change(st))
+		return 1;
+	return abandoned_tmps(st, false);
 }
 
 /*
@@ -529,22 +542,9 @@ static int repair(nsbox_layer_store *st)
 		if (symlinkat(want, st->dfd, lp) < 0)
 			return nsb_set_error(NSB_NEG_ERRNO(), "repair link %s/%s", st->path, lp);
 	}
-	nsb_closedirp(&d);
 
 	/* 3. Temporary layers nobody builds or deletes any more. */
-	d = open_tmpdir(st, &r);
-	if (!d)
-		return r;
-	while ((de = readdir(d))) {
-		char p[NSB_LS_IDBUF + 8];
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), NSB_LS_TMPDIR "/%s", de->d_name);
-		if (tmp_abandoned(st, p))
-			(void)nsb_rm_rf_at(st->dfd, p);
-	}
-	return 0;
+	return abandoned_tmps(st, true);
 }
 
 NSB_EXPORT int nsbox_layer_store_open(nsbox_layer_store **out, const char *path, uint32_t flags)
