@@ -2149,7 +2149,6 @@ static void pidvec_uniq(struct pidvec *pv)
 	pv->n = w;
 }
 
-/* All pids of the group (tree: with subgroups) in every hierarchy. */
 /* The pids of every hierarchy's group (tree: and of its subgroups), or of
  * the one hierarchy only when given. */
 static int collect_pids(nsbox_cgroup *cg, struct cg_hier *only, bool tree, struct pidvec *pv,

@@ -390,7 +390,6 @@ void nsb_ls_mark_clean(nsbox_layer_store *st)
 	(void)unlinkat(st->dfd, NSB_LS_DIRTY, 0);
 }
 
-/* A temporary layer that no live builder (or remover) holds any more. */
 /* A temporary layer (path relative to the store) that no live builder or
  * remover holds: they keep an exclusive flock on it while they work. */
 static bool tmp_abandoned(nsbox_layer_store *st, const char *path)
