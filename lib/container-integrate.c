@@ -27,9 +27,14 @@
  *   cgroup.procs by the parent costs an RCU grace period (10 to 20 ms here).
  *   The child runs no code of the caller's and nothing of the container
  *   before that. The child unshares its cgroup namespace only after "go on",
- *   so the namespace is rooted at the group.
- * - Network. A parent step on the host's netns (the caller's, or the one
- *   given): bridge made if missing (and up), a veth whose host end
+ *   so the namespace is rooted at the group. A handle given before it was
+ *   created is copied (its recipe) and the start makes the group: its
+ *   cgroup2 part before the clone, its v1 part right after it, whose
+ *   "tasks" fds then come with "go on" and are joined first thing after it;
+ *   the container's wait removes that group once the process is reaped.
+ * - Network. The host side right after the clone, while the child makes its
+ *   network namespace (the caller's netns, or the one given): bridge made if
+ *   missing (and up). Then a parent step: a veth whose host end
  *   "nsbx<pid in hex>" joins the bridge and whose other end is born in the
  *   child's netns under its final name; then, in the child's netns, the
  *   address, link up, loopback up and the default route. A failure deletes
@@ -497,7 +502,7 @@ static int prepare_layers(nsbox_container *c)
 	if (r < 0 && r != -EBADF)
 		return nsb_prefix_error(r, "start container");
 	c->layer_hold_fd = r;
-	/* The mounts themselves are a parent step: nsb_container_integrate_mount(). */
+	/* The mounts are made right after the clone (integrate_after_clone). */
 	(void)nsb_container_set_root_mount_fd(c, -1);
 	c->start_root_fd = true;
 	return 0;
@@ -604,7 +609,7 @@ static int setup_network_host(nsbox_container *c)
  * and held before the clone. Then a network's host side: the host
  * namespace's handle and the bridge.
  */
-int nsb_container_integrate_mount(nsbox_container *c)
+int nsb_container_integrate_after_clone(nsbox_container *c)
 {
 	int fd = -1, r;
 
@@ -639,7 +644,7 @@ int nsb_container_integrate_mount(nsbox_container *c)
 /*
  * A group given before it was created is made here: its cgroup2 part now
  * (the child is born there), its v1 part right after the clone, while the
- * child makes its network namespace (nsb_container_integrate_mount).
+ * child makes its network namespace (nsb_container_integrate_after_clone).
  */
 static int prepare_cgroup(nsbox_container *c)
 {
@@ -737,7 +742,7 @@ static int attach_cgroup(nsbox_container *c, pid_t pid)
 }
 
 /* The rest, once the child's namespace exists: the host side is set up
- * already (nsb_container_integrate_mount(), right after the clone). */
+ * already (nsb_container_integrate_after_clone(), right after the clone). */
 static int setup_network(nsbox_container *c, pid_t pid)
 {
 	nsbox_netlink *host = c->start_host_nl, *inside = NULL;

@@ -22,7 +22,7 @@
  *      another CPU (the scheduler places a new child on an idle one), while
  *      the parent makes the root's mounts (detached; they go to the child
  *      with "go on" over the socket, SCM_RIGHTS), the group's v1 part, and
- *      the network's host side (nsb_container_integrate_mount());
+ *      the network's host side (nsb_container_integrate_after_clone());
  *   4. the PARENT STEPS run in the parent, in order: the built-in uid/gid map
  *      writer, then nsb_container_integrate_parent() (container-integrate.c:
  *      cgroup v2 fallback attach, the veth into the child's netns), then
@@ -327,15 +327,15 @@ static inline const char *nsb_container_root(const nsbox_container *c)
 
 /* container-integrate.c (issue 7): layers, cgroup and network at start.
  * prepare: before the clone (checks, layer hold, cgroup fds, a cgroup made
- * by the start: its cgroup2 part); mount: right after the clone (the
- * layered root's detached mounts and the v1 part of a cgroup made by the
- * start, sent with "go on");
+ * by the start: its cgroup2 part); after_clone: while the child makes its
+ * network namespace (the layered root's detached mounts and the v1 part of
+ * a cgroup made by the start, sent with "go on"; a network's host side);
  * parent: a parent step (cgroup attach, veth); undo: after a failed start
  * (child already reaped); done: after a successful one; free: from
  * nsbox_container_free(). */
 void nsb_container_integrate_init(nsbox_container *c);
 int nsb_container_integrate_prepare(nsbox_container *c);
-int nsb_container_integrate_mount(nsbox_container *c);
+int nsb_container_integrate_after_clone(nsbox_container *c);
 int nsb_container_integrate_parent(nsbox_container *c, pid_t pid);
 void nsb_container_integrate_undo(nsbox_container *c);
 void nsb_container_integrate_done(nsbox_container *c);

@@ -1086,7 +1086,7 @@ static int start(nsbox_container *c)
 	 * "go on" waiting instead of sleeping for it. A failed send is told
 	 * after the child's report, which may say why. */
 	early = !c->net.bridge && c->nhooks == 0;
-	r = nsb_container_integrate_mount(c);
+	r = nsb_container_integrate_after_clone(c);
 	if (r >= 0 && early) {
 		r = run_parent_steps(c, pid, pidfd);
 		if (r >= 0)
