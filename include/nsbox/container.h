@@ -476,16 +476,16 @@ int nsbox_container_add_file(nsbox_container *c, const char *path, const char *c
  * A group the start makes: its cgroup v2 part (and limits) before the
  * clone, its v1 groups and their limits right after it, while the child
  * makes its network namespace (with NSBOX_NS_NET; off the start's critical
- * path). It belongs
- * to the container: a failed start removes it, and nsbox_container_wait()
- * (or nsbox_container_free() of a container not left running) removes it
- * once the process is reaped.
+ * path). It belongs to the container: a failed start removes it, and
+ * nsbox_container_wait() (or nsbox_container_free() of a container not left
+ * running) removes it once the process is reaped.
+ *
  * On a cgroup v2 hierarchy the child is born in the group
  * (clone3 CLONE_INTO_CGROUP), so it never runs outside; on each v1
  * hierarchy (v1 and hybrid layouts) the child joins it (writes itself to
  * the group's "tasks", opened by the parent before the clone) as its
- * first step (with a layered root, right after making its network
- * namespace), before it waits for the parent to let it go on and before
+ * first step (right after making its network namespace, when it makes it
+ * itself), before it waits for the parent to let it go on and before
  * anything of the container runs (a group the start makes: right after
  * "go on", which brings the "tasks" fds). A cgroup namespace
  * (NSBOX_NS_CGROUP) is rooted at the group.
