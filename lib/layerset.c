@@ -182,9 +182,12 @@ NSB_EXPORT int nsbox_layerset_new_from_store(nsbox_layerset **out, nsbox_layer_s
 		char shortname[NSB_LS_SHORT_LEN + 1];
 		size_t k = n - 1 - i;
 
-		if (shorts)
+		if (shorts) {
 			snprintf(shortname, sizeof(shortname), "%s", shorts[i]);
-		r = shorts ? 0 : nsb_ls_read_link(st, chain[i], shortname);
+			r = 0;
+		} else {
+			r = nsb_ls_read_link(st, chain[i], shortname);
+		}
 		if (r < 0) {
 			nsb_ls_unlock(st);
 			return nsb_set_error(r, "layer set of %s: read the link of %s", id,

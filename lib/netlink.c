@@ -325,9 +325,11 @@ int nsb_nl_talk(nsbox_netlink *nl, struct nlmsghdr *nlh, nsb_nl_cb cb, void *dat
 	int cb_err = 0;
 
 	nl->ext[0] = '\0';
-	cb_err = nl_send(nl, nlh);
-	if (cb_err < 0)
-		return cb_err;
+	{
+		int sent = nl_send(nl, nlh);
+		if (sent < 0)
+			return sent;
+	}
 
 	for (;;) {
 		ssize_t n = nl_recv(nl);
